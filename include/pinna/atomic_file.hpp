@@ -1,0 +1,21 @@
+// Every file pinna writes goes through write_atomically: the content is produced into a
+// temporary file in the target's own directory, flushed, and renamed over the target only
+// when complete. A failure (an exception, a full disk, an unwritable folder) leaves no
+// partial file and the old target, if any, untouched.
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace pinna {
+
+/// Calls `produce(temporary_path)`; `produce` writes the whole file at that path. On
+/// success the temporary is fsync'ed and renamed to `target_path`; on any failure it is
+/// removed and the error rethrown (IoError for file-system failures).
+void write_atomically(const std::string& target_path,
+                      const std::function<void(const std::string& temporary_path)>& produce);
+
+/// Writes `bytes` to `target_path` atomically.
+void write_file_atomically(const std::string& target_path, const std::string& bytes);
+
+}  // namespace pinna
