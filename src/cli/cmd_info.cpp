@@ -1,0 +1,135 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <set>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/json.hpp"
+#include "pinna/sofa.hpp"
+
+namespace pinna::cli {
+
+const char* const kInfoHelp =
+    "usage: pinna info FILE.sofa [--json]\n\n"
+    "Describes a SOFA file as pinna reads it: convention, measurements M, taps N, sample\n"
+    "rate, the grid of source directions (elevation range, distinct elevations and\n"
+    "distances, mean spacing to the nearest neighbour), delays in Data.Delay, and metadata.\n"
+    "Delays are reported as stored (not applied).\n\n"
+    "  --json    print one JSON object instead of text\n";
+
+namespace {
+
+struct GridSummary {
+    double elevation_min_deg = 0, elevation_max_deg = 0;
+    double distance_min_m = 0, distance_max_m = 0;
+    std::size_t distinct_elevations = 0, distinct_distances = 0;
+    double mean_neighbour_deg = 0, max_neighbour_deg = 0;
+};
+
+GridSummary summarise(const std::vector<Direction>& dirs) {
+    GridSummary g;
+    g.elevation_min_deg = g.distance_min_m = std::numeric_limits<double>::infinity();
+    g.elevation_max_deg = g.distance_max_m = -std::numeric_limits<double>::infinity();
+    std::set<long> elevations, distances;
+    std::vector<Vec3> units;
+    for (const Direction& d : dirs) {
+        g.elevation_min_deg = std::min(g.elevation_min_deg, d.elevation_deg);
+        g.elevation_max_deg = std::max(g.elevation_max_deg, d.elevation_deg);
+        g.distance_min_m = std::min(g.distance_min_m, d.distance_m);
+        g.distance_max_m = std::max(g.distance_max_m, d.distance_m);
+        elevations.insert(std::lround(d.elevation_deg * 100.0));
+        distances.insert(std::lround(d.distance_m * 1000.0));
+        units.push_back(unit_vector(d));
+    }
+    g.distinct_elevations = elevations.size();
+    g.distinct_distances = distances.size();
+    if (units.size() > 1) {
+        double sum = 0.0;
+        for (std::size_t i = 0; i < units.size(); ++i) {
+            double best = -2.0;
+            for (std::size_t j = 0; j < units.size(); ++j)
+                if (j != i) best = std::max(best, dot(units[i], units[j]));
+            const double angle = rad_to_deg(std::acos(std::clamp(best, -1.0, 1.0)));
+            sum += angle;
+            g.max_neighbour_deg = std::max(g.max_neighbour_deg, angle);
+        }
+        g.mean_neighbour_deg = sum / static_cast<double>(units.size());
+    }
+    return g;
+}
+
+std::string delay_kind(const HrirSet& s) {
+    if (!s.has_delays()) return "none";
+    const auto& d = s.delays_samples();
+    for (std::size_t i = 2; i < d.size(); ++i)
+        if (d[i] != d[i % 2]) return "per measurement";
+    return "global";
+}
+
+}  // namespace
+
+int run_info(const Argv& argv) {
+    const Args args(argv, {"--json"}, {});
+    args.expect_positionals(1, "a SOFA file");
+    const std::string path = args.positionals()[0];
+    SofaReadOptions options;
+    options.apply_delays = false;
+    const HrirSet set = read_sofa(path, options);
+    const GridSummary g = summarise(set.directions());
+    double delay_min = 0.0, delay_max = 0.0;
+    if (set.has_delays()) {
+        const auto& d = set.delays_samples();
+        delay_min = *std::min_element(d.begin(), d.end());
+        delay_max = *std::max_element(d.begin(), d.end());
+    }
+    const Metadata& meta = set.metadata;
+    if (args.flag("--json")) {
+        Json j;
+        j.begin_object();
+        j.value("file", path).value("convention", meta.source_convention);
+        j.value("measurements", set.measurements()).value("receivers", 2);
+        j.value("taps", set.taps()).value("sample_rate_hz", set.sample_rate_hz());
+        j.value("duration_ms", 1000.0 * static_cast<double>(set.taps()) / set.sample_rate_hz());
+        j.begin_object("grid");
+        j.value("elevation_min_deg", g.elevation_min_deg).value("elevation_max_deg", g.elevation_max_deg);
+        j.value("distinct_elevations", g.distinct_elevations);
+        j.value("distance_min_m", g.distance_min_m).value("distance_max_m", g.distance_max_m);
+        j.value("distinct_distances", g.distinct_distances);
+        j.value("mean_nearest_neighbour_deg", g.mean_neighbour_deg);
+        j.value("max_nearest_neighbour_deg", g.max_neighbour_deg);
+        j.end_object();
+        j.begin_object("delays").value("kind", delay_kind(set));
+        j.value("min_samples", delay_min).value("max_samples", delay_max).end_object();
+        j.begin_object("metadata");
+        for (const auto& [key, value] : meta.attributes) j.value(key, value);
+        j.end_object();
+        j.end_object();
+        std::fputs(j.str().c_str(), stdout);
+        return 0;
+    }
+    std::printf("file:         %s\n", path.c_str());
+    std::printf("convention:   %s\n", meta.source_convention.c_str());
+    std::printf("measurements: %zu (2 receivers)\n", set.measurements());
+    std::printf("taps:         %zu (%.2f ms)\n", set.taps(),
+                1000.0 * static_cast<double>(set.taps()) / set.sample_rate_hz());
+    std::printf("sample rate:  %g Hz\n", set.sample_rate_hz());
+    std::printf("grid:         elevation %.1f to %.1f deg in %zu rings, distance %.3g to %.3g m\n",
+                g.elevation_min_deg, g.elevation_max_deg, g.distinct_elevations, g.distance_min_m,
+                g.distance_max_m);
+    std::printf("spacing:      nearest neighbour %.2f deg on average, %.2f deg at most\n",
+                g.mean_neighbour_deg, g.max_neighbour_deg);
+    if (set.has_delays())
+        std::printf("delays:       %s, %.3g to %.3g samples\n", delay_kind(set).c_str(), delay_min,
+                    delay_max);
+    else
+        std::printf("delays:       none\n");
+    for (const char* key : {"Title", "DatabaseName", "ListenerShortName", "License", "Comment"}) {
+        const std::string v = meta.attribute(key);
+        if (!v.empty()) std::printf("%-13s %s\n", (std::string(key) + ":").c_str(), v.c_str());
+    }
+    return 0;
+}
+
+}  // namespace pinna::cli
