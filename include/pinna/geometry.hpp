@@ -23,8 +23,12 @@ struct Direction {
 };
 
 constexpr double kPi = 3.14159265358979323846;
-inline constexpr double deg_to_rad(double deg) { return deg * kPi / 180.0; }
-inline constexpr double rad_to_deg(double rad) { return rad * 180.0 / kPi; }
+inline constexpr double deg_to_rad(double deg) {
+    return deg * kPi / 180.0;
+}
+inline constexpr double rad_to_deg(double rad) {
+    return rad * 180.0 / kPi;
+}
 
 /// Azimuth wrapped to [0, 360).
 double wrap_azimuth_deg(double azimuth_deg) noexcept;
@@ -41,7 +45,9 @@ Vec3 to_cartesian(const Direction& d) noexcept;
 double angle_between_deg(const Direction& a, const Direction& b) noexcept;
 double angle_between_deg(const Vec3& unit_a, const Vec3& unit_b) noexcept;
 
-inline double dot(const Vec3& a, const Vec3& b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
+inline double dot(const Vec3& a, const Vec3& b) {
+    return a.x * b.x + a.y * b.y + a.z * b.z;
+}
 Vec3 cross(const Vec3& a, const Vec3& b) noexcept;
 double norm(const Vec3& a) noexcept;
 Vec3 normalized(const Vec3& a) noexcept;

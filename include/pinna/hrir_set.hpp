@@ -36,7 +36,7 @@ struct Metadata {
 };
 
 class HrirSet {
-public:
+  public:
     HrirSet() = default;
     /// A set of `directions.size()` zeroed HRIR pairs of `taps` samples at `sample_rate_hz`.
     HrirSet(double sample_rate_hz, std::size_t taps, std::vector<Direction> directions);
@@ -85,7 +85,7 @@ public:
 
     Metadata metadata;
 
-private:
+  private:
     double sample_rate_hz_ = 0.0;
     std::size_t taps_ = 0;
     std::vector<Direction> directions_;

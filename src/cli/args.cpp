@@ -32,11 +32,13 @@ Args::Args(const std::vector<std::string>& argv, const std::vector<std::string>&
             inline_value = true;
         }
         if (known(flags, name)) {
-            if (inline_value) throw UsageError("option " + name + " takes no value");
+            if (inline_value)
+                throw UsageError("option " + name + " takes no value");
             flags_[name] = true;
         } else if (known(options, name)) {
             if (!inline_value) {
-                if (i + 1 >= argv.size()) throw UsageError("option " + name + " needs a value");
+                if (i + 1 >= argv.size())
+                    throw UsageError("option " + name + " needs a value");
                 value = argv[++i];
             }
             options_[name] = value;
@@ -52,7 +54,8 @@ std::string Args::get(const std::string& name, const std::string& fallback) cons
 }
 
 double Args::get_double(const std::string& name, double fallback) const {
-    if (!has(name)) return fallback;
+    if (!has(name))
+        return fallback;
     const std::string s = get(name);
     char* end = nullptr;
     errno = 0;
@@ -63,7 +66,8 @@ double Args::get_double(const std::string& name, double fallback) const {
 }
 
 long Args::get_long(const std::string& name, long fallback) const {
-    if (!has(name)) return fallback;
+    if (!has(name))
+        return fallback;
     const std::string s = get(name);
     char* end = nullptr;
     errno = 0;
@@ -74,7 +78,8 @@ long Args::get_long(const std::string& name, long fallback) const {
 }
 
 void Args::expect_positionals(std::size_t n, const std::string& what) const {
-    if (positionals_.size() < n) throw UsageError("missing " + what);
+    if (positionals_.size() < n)
+        throw UsageError("missing " + what);
     if (positionals_.size() > n)
         throw UsageError("unexpected argument '" + positionals_[n] + "' (expected " + what + ")");
 }

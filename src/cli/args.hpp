@@ -15,7 +15,7 @@ struct UsageError : std::runtime_error {
 };
 
 class Args {
-public:
+  public:
     /// `flags`: options without a value; `options`: options that take one value.
     Args(const std::vector<std::string>& argv, const std::vector<std::string>& flags,
          const std::vector<std::string>& options);
@@ -29,7 +29,7 @@ public:
     /// Exactly n positionals, or a UsageError naming what is expected.
     void expect_positionals(std::size_t n, const std::string& what) const;
 
-private:
+  private:
     std::map<std::string, bool> flags_;
     std::map<std::string, std::string> options_;
     std::vector<std::string> positionals_;

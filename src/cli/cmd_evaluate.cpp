@@ -5,6 +5,8 @@ namespace pinna::cli {
 
 const char* const kEvaluateHelp = "pinna evaluate: not available yet\n";
 
-int run_evaluate(const Argv&) { throw UsageError("'evaluate' is not implemented yet"); }
+int run_evaluate(const Argv&) {
+    throw UsageError("'evaluate' is not implemented yet");
+}
 
 }  // namespace pinna::cli

@@ -50,7 +50,8 @@ GridSummary summarise(const std::vector<Direction>& dirs) {
         for (std::size_t i = 0; i < units.size(); ++i) {
             double best = -2.0;
             for (std::size_t j = 0; j < units.size(); ++j)
-                if (j != i) best = std::max(best, dot(units[i], units[j]));
+                if (j != i)
+                    best = std::max(best, dot(units[i], units[j]));
             const double angle = rad_to_deg(std::acos(std::clamp(best, -1.0, 1.0)));
             sum += angle;
             g.max_neighbour_deg = std::max(g.max_neighbour_deg, angle);
@@ -61,10 +62,12 @@ GridSummary summarise(const std::vector<Direction>& dirs) {
 }
 
 std::string delay_kind(const HrirSet& s) {
-    if (!s.has_delays()) return "none";
+    if (!s.has_delays())
+        return "none";
     const auto& d = s.delays_samples();
     for (std::size_t i = 2; i < d.size(); ++i)
-        if (d[i] != d[i % 2]) return "per measurement";
+        if (d[i] != d[i % 2])
+            return "per measurement";
     return "global";
 }
 
@@ -93,7 +96,8 @@ int run_info(const Argv& argv) {
         j.value("taps", set.taps()).value("sample_rate_hz", set.sample_rate_hz());
         j.value("duration_ms", 1000.0 * static_cast<double>(set.taps()) / set.sample_rate_hz());
         j.begin_object("grid");
-        j.value("elevation_min_deg", g.elevation_min_deg).value("elevation_max_deg", g.elevation_max_deg);
+        j.value("elevation_min_deg", g.elevation_min_deg)
+            .value("elevation_max_deg", g.elevation_max_deg);
         j.value("distinct_elevations", g.distinct_elevations);
         j.value("distance_min_m", g.distance_min_m).value("distance_max_m", g.distance_max_m);
         j.value("distinct_distances", g.distinct_distances);
@@ -103,7 +107,8 @@ int run_info(const Argv& argv) {
         j.begin_object("delays").value("kind", delay_kind(set));
         j.value("min_samples", delay_min).value("max_samples", delay_max).end_object();
         j.begin_object("metadata");
-        for (const auto& [key, value] : meta.attributes) j.value(key, value);
+        for (const auto& [key, value] : meta.attributes)
+            j.value(key, value);
         j.end_object();
         j.end_object();
         std::fputs(j.str().c_str(), stdout);
@@ -127,7 +132,8 @@ int run_info(const Argv& argv) {
         std::printf("delays:       none\n");
     for (const char* key : {"Title", "DatabaseName", "ListenerShortName", "License", "Comment"}) {
         const std::string v = meta.attribute(key);
-        if (!v.empty()) std::printf("%-13s %s\n", (std::string(key) + ":").c_str(), v.c_str());
+        if (!v.empty())
+            std::printf("%-13s %s\n", (std::string(key) + ":").c_str(), v.c_str());
     }
     return 0;
 }

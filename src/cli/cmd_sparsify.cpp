@@ -5,6 +5,8 @@ namespace pinna::cli {
 
 const char* const kSparsifyHelp = "pinna sparsify: not available yet\n";
 
-int run_sparsify(const Argv&) { throw UsageError("'sparsify' is not implemented yet"); }
+int run_sparsify(const Argv&) {
+    throw UsageError("'sparsify' is not implemented yet");
+}
 
 }  // namespace pinna::cli

@@ -39,11 +39,13 @@ std::string Json::quote(const std::string& s) {
 
 void Json::key(const std::string& k) {
     if (!first_.empty()) {
-        if (!first_.back()) out_ += ",";
+        if (!first_.back())
+            out_ += ",";
         first_.back() = false;
         out_ += "\n" + std::string(2 * first_.size(), ' ');
     }
-    if (!k.empty()) out_ += quote(k) + ": ";
+    if (!k.empty())
+        out_ += quote(k) + ": ";
 }
 
 Json& Json::begin_object(const std::string& k) {
@@ -56,7 +58,8 @@ Json& Json::begin_object(const std::string& k) {
 Json& Json::end_object() {
     const bool empty = first_.back();
     first_.pop_back();
-    if (!empty) out_ += "\n" + std::string(2 * first_.size(), ' ');
+    if (!empty)
+        out_ += "\n" + std::string(2 * first_.size(), ' ');
     out_ += "}";
     return *this;
 }
@@ -71,7 +74,8 @@ Json& Json::begin_array(const std::string& k) {
 Json& Json::end_array() {
     const bool empty = first_.back();
     first_.pop_back();
-    if (!empty) out_ += "\n" + std::string(2 * first_.size(), ' ');
+    if (!empty)
+        out_ += "\n" + std::string(2 * first_.size(), ' ');
     out_ += "]";
     return *this;
 }

@@ -7,7 +7,7 @@
 namespace pinna::cli {
 
 class Json {
-public:
+  public:
     Json& begin_object(const std::string& key = "");
     Json& end_object();
     Json& begin_array(const std::string& key = "");
@@ -16,7 +16,9 @@ public:
     Json& value(const std::string& key, const char* v) { return value(key, std::string(v)); }
     Json& value(const std::string& key, double v);
     Json& value(const std::string& key, long long v);
-    Json& value(const std::string& key, std::size_t v) { return value(key, static_cast<long long>(v)); }
+    Json& value(const std::string& key, std::size_t v) {
+        return value(key, static_cast<long long>(v));
+    }
     Json& value(const std::string& key, int v) { return value(key, static_cast<long long>(v)); }
     Json& value(const std::string& key, bool v);
     Json& null(const std::string& key);
@@ -24,7 +26,7 @@ public:
 
     static std::string quote(const std::string& s);
 
-private:
+  private:
     void key(const std::string& k);
     std::string out_;
     std::vector<bool> first_;  // per open container: nothing written yet

@@ -30,7 +30,8 @@ const std::vector<Command>& commands() {
 
 bool wants_help(const Argv& args, const Command& command) {
     for (const auto& a : args) {
-        if (a == "--") break;
+        if (a == "--")
+            break;
         if (a == "--help" || a == "-h") {
             std::fputs(command.help, stdout);
             return true;
@@ -47,9 +48,9 @@ void print_usage(std::FILE* out) {
                  "       pinna COMMAND --help\n"
                  "       pinna --version\n\ncommands:\n",
                  PINNA_VERSION);
-    for (const Command& c : commands()) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
-    std::fprintf(out,
-                 "\nexit status: 0 success, 1 bad input (message on stderr), 2 bad usage\n");
+    for (const Command& c : commands())
+        std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+    std::fprintf(out, "\nexit status: 0 success, 1 bad input (message on stderr), 2 bad usage\n");
 }
 }  // namespace
 
@@ -75,9 +76,11 @@ int main(int argc, char** argv) {
     }
     const Argv args(argv + 2, argv + argc);
     for (const Command& c : commands()) {
-        if (name != c.name) continue;
+        if (name != c.name)
+            continue;
         try {
-            if (wants_help(args, c)) return 0;
+            if (wants_help(args, c))
+                return 0;
             return c.run(args);
         } catch (const UsageError& e) {
             std::fprintf(stderr, "pinna: error: %s\nTry 'pinna %s --help'.\n", e.what(), c.name);

@@ -16,8 +16,10 @@ namespace {
 
 std::string directory_of(const std::string& path) {
     const auto slash = path.find_last_of('/');
-    if (slash == std::string::npos) return ".";
-    if (slash == 0) return "/";
+    if (slash == std::string::npos)
+        return ".";
+    if (slash == 0)
+        return "/";
     return path.substr(0, slash);
 }
 
@@ -36,30 +38,34 @@ std::string temporary_name_for(const std::string& target) {
 void fsync_path(const std::string& path, bool directory) {
     const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
     if (fd < 0) {
-        if (directory) return;  // some file systems do not allow opening folders; not fatal
+        if (directory)
+            return;  // some file systems do not allow opening folders; not fatal
         throw IoError(path + ": cannot reopen to flush: " + std::strerror(errno));
     }
     const int rc = ::fsync(fd);
     const int err = errno;
     ::close(fd);
-    if (rc != 0 && !directory) throw IoError(path + ": flush to disk failed: " + std::strerror(err));
+    if (rc != 0 && !directory)
+        throw IoError(path + ": flush to disk failed: " + std::strerror(err));
 }
 
 }  // namespace
 
 void write_atomically(const std::string& target_path,
                       const std::function<void(const std::string&)>& produce) {
-    if (target_path.empty()) throw InvalidArgumentError("output path is empty");
+    if (target_path.empty())
+        throw InvalidArgumentError("output path is empty");
     const std::string dir = directory_of(target_path);
     if (::access(dir.c_str(), W_OK) != 0)
-        throw IoError(target_path + ": cannot write into folder '" + dir + "': " + std::strerror(errno));
+        throw IoError(target_path + ": cannot write into folder '" + dir +
+                      "': " + std::strerror(errno));
     const std::string tmp = temporary_name_for(target_path);
     try {
         produce(tmp);
         fsync_path(tmp, false);
         if (std::rename(tmp.c_str(), target_path.c_str()) != 0)
-            throw IoError(target_path + ": cannot move finished file into place: " +
-                          std::strerror(errno));
+            throw IoError(target_path +
+                          ": cannot move finished file into place: " + std::strerror(errno));
     } catch (...) {
         std::remove(tmp.c_str());
         throw;
@@ -70,15 +76,16 @@ void write_atomically(const std::string& target_path,
 void write_file_atomically(const std::string& target_path, const std::string& bytes) {
     write_atomically(target_path, [&](const std::string& tmp) {
         std::FILE* f = std::fopen(tmp.c_str(), "wb");
-        if (!f) throw IoError(target_path + ": cannot create file: " + std::strerror(errno));
+        if (!f)
+            throw IoError(target_path + ": cannot create file: " + std::strerror(errno));
         const std::size_t written = std::fwrite(bytes.data(), 1, bytes.size(), f);
         const int err = errno;
         const bool flushed = std::fflush(f) == 0;
         const int err2 = errno;
         const bool closed = std::fclose(f) == 0;
         if (written != bytes.size() || !flushed || !closed)
-            throw IoError(target_path + ": write failed: " +
-                          std::strerror(written != bytes.size() ? err : err2));
+            throw IoError(target_path +
+                          ": write failed: " + std::strerror(written != bytes.size() ? err : err2));
     });
 }
 

@@ -7,8 +7,10 @@ namespace pinna {
 
 double wrap_azimuth_deg(double azimuth_deg) noexcept {
     double a = std::fmod(azimuth_deg, 360.0);
-    if (a < 0.0) a += 360.0;
-    if (a >= 360.0) a -= 360.0;  // fmod of a tiny negative number can round up to 360
+    if (a < 0.0)
+        a += 360.0;
+    if (a >= 360.0)
+        a -= 360.0;  // fmod of a tiny negative number can round up to 360
     return a;
 }
 
@@ -25,11 +27,13 @@ Vec3 to_cartesian(const Direction& d) noexcept {
 
 Direction to_direction(const Vec3& p) noexcept {
     const double r = norm(p);
-    if (r == 0.0) return {0.0, 0.0, 0.0};
+    if (r == 0.0)
+        return {0.0, 0.0, 0.0};
     const double el = rad_to_deg(std::asin(std::clamp(p.z / r, -1.0, 1.0)));
     const double horizontal = std::hypot(p.x, p.y);
     // At the poles the azimuth is undefined; report 0 rather than atan2 noise.
-    const double az = horizontal < 1e-12 * r ? 0.0 : wrap_azimuth_deg(rad_to_deg(std::atan2(p.y, p.x)));
+    const double az =
+        horizontal < 1e-12 * r ? 0.0 : wrap_azimuth_deg(rad_to_deg(std::atan2(p.y, p.x)));
     return {az, el, r};
 }
 
@@ -37,11 +41,14 @@ Vec3 cross(const Vec3& a, const Vec3& b) noexcept {
     return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
 }
 
-double norm(const Vec3& a) noexcept { return std::sqrt(dot(a, a)); }
+double norm(const Vec3& a) noexcept {
+    return std::sqrt(dot(a, a));
+}
 
 Vec3 normalized(const Vec3& a) noexcept {
     const double n = norm(a);
-    if (n == 0.0) return a;
+    if (n == 0.0)
+        return a;
     return {a.x / n, a.y / n, a.z / n};
 }
 

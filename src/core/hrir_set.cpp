@@ -10,7 +10,8 @@ namespace pinna {
 
 std::string Metadata::attribute(const std::string& name) const {
     for (const auto& [key, value] : attributes)
-        if (key == name) return value;
+        if (key == name)
+            return value;
     return {};
 }
 
@@ -34,7 +35,8 @@ HrirSet::HrirSet(double sample_rate_hz, std::size_t taps, std::vector<Direction>
 }
 
 void HrirSet::resize_taps(std::size_t taps) {
-    if (taps == taps_) return;
+    if (taps == taps_)
+        return;
     const std::size_t count = measurements() * kEars;
     std::vector<float> out(count * taps, 0.0f);
     const std::size_t keep = std::min(taps, taps_);
@@ -58,12 +60,14 @@ HrirSet HrirSet::subset(const std::vector<std::size_t>& indices) const {
     }
     HrirSet out(sample_rate_hz_, taps_, std::move(dirs));
     out.metadata = metadata;
-    if (has_delays()) out.delays_samples_.resize(indices.size() * kEars);
+    if (has_delays())
+        out.delays_samples_.resize(indices.size() * kEars);
     for (std::size_t k = 0; k < indices.size(); ++k) {
         for (std::size_t e = 0; e < kEars; ++e) {
             const Ear ear = static_cast<Ear>(e);
             std::copy(ir(indices[k], ear), ir(indices[k], ear) + taps_, out.ir(k, ear));
-            if (has_delays()) out.delays_samples_[k * kEars + e] = delay_samples(indices[k], ear);
+            if (has_delays())
+                out.delays_samples_[k * kEars + e] = delay_samples(indices[k], ear);
         }
     }
     return out;
@@ -77,21 +81,25 @@ namespace {
 }  // namespace
 
 void HrirSet::validate() const {
-    if (measurements() == 0) fail(metadata, "no measurements (M = 0)");
-    if (taps_ == 0) fail(metadata, "IRs have no samples (N = 0)");
+    if (measurements() == 0)
+        fail(metadata, "no measurements (M = 0)");
+    if (taps_ == 0)
+        fail(metadata, "IRs have no samples (N = 0)");
     if (!std::isfinite(sample_rate_hz_) || sample_rate_hz_ <= 0.0) {
         std::ostringstream s;
         s << "sample rate must be finite and positive, got " << sample_rate_hz_ << " Hz";
         fail(metadata, s.str());
     }
     if (data_.size() != measurements() * kEars * taps_)
-        fail(metadata, "IR data holds " + std::to_string(data_.size()) + " samples, expected M x 2 x N = " +
+        fail(metadata, "IR data holds " + std::to_string(data_.size()) +
+                           " samples, expected M x 2 x N = " +
                            std::to_string(measurements() * kEars * taps_));
     for (std::size_t m = 0; m < measurements(); ++m) {
         const Direction& d = directions_[m];
         if (!std::isfinite(d.azimuth_deg) || !std::isfinite(d.elevation_deg) ||
             !std::isfinite(d.distance_m))
-            fail(metadata, "source position of measurement " + std::to_string(m) + " is not finite");
+            fail(metadata,
+                 "source position of measurement " + std::to_string(m) + " is not finite");
         for (std::size_t e = 0; e < kEars; ++e) {
             const float* x = ir(m, static_cast<Ear>(e));
             for (std::size_t n = 0; n < taps_; ++n) {
@@ -104,8 +112,9 @@ void HrirSet::validate() const {
     }
     if (!delays_samples_.empty()) {
         if (delays_samples_.size() != measurements() * kEars)
-            fail(metadata, "delays hold " + std::to_string(delays_samples_.size()) +
-                               " values, expected M x 2 = " + std::to_string(measurements() * kEars));
+            fail(metadata,
+                 "delays hold " + std::to_string(delays_samples_.size()) +
+                     " values, expected M x 2 = " + std::to_string(measurements() * kEars));
         for (std::size_t i = 0; i < delays_samples_.size(); ++i)
             if (!std::isfinite(delays_samples_[i]) || delays_samples_[i] < 0.0)
                 fail(metadata, "delay of measurement " + std::to_string(i / kEars) +

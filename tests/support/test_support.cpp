@@ -19,7 +19,8 @@ void remove_tree(const std::string& path) {
     if (DIR* d = ::opendir(path.c_str())) {
         while (dirent* e = ::readdir(d)) {
             const std::string name = e->d_name;
-            if (name == "." || name == "..") continue;
+            if (name == "." || name == "..")
+                continue;
             const std::string child = path + "/" + name;
             struct stat st {};
             if (::lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
@@ -34,13 +35,15 @@ void remove_tree(const std::string& path) {
 }  // namespace
 
 std::string datasets_dir() {
-    if (const char* env = std::getenv("PINNA_DATASETS")) return exists(env) ? env : "";
+    if (const char* env = std::getenv("PINNA_DATASETS"))
+        return exists(env) ? env : "";
     return exists(PINNA_DATASETS_DIR) ? PINNA_DATASETS_DIR : "";
 }
 
 std::string dataset_file(const std::string& relative) {
     const std::string dir = datasets_dir();
-    if (dir.empty()) return {};
+    if (dir.empty())
+        return {};
     const std::string p = dir + "/" + relative;
     return exists(p) ? p : "";
 }
@@ -48,7 +51,8 @@ std::string dataset_file(const std::string& relative) {
 std::vector<std::string> dataset_files(const std::string& folder, const std::string& suffix) {
     std::vector<std::string> out;
     const std::string dir = datasets_dir();
-    if (dir.empty()) return out;
+    if (dir.empty())
+        return out;
     const std::string full = dir + "/" + folder;
     if (DIR* d = ::opendir(full.c_str())) {
         while (dirent* e = ::readdir(d)) {
@@ -70,11 +74,14 @@ std::string system_kemar() {
 
 TempDir::TempDir() {
     std::string tmpl = std::string(PINNA_BINARY_DIR) + "/test-tmp-XXXXXX";
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("cannot create temporary folder " + tmpl);
+    if (!::mkdtemp(tmpl.data()))
+        throw std::runtime_error("cannot create temporary folder " + tmpl);
     path_ = tmpl;
 }
 
-TempDir::~TempDir() { remove_tree(path_); }
+TempDir::~TempDir() {
+    remove_tree(path_);
+}
 
 HrirSet synthetic_set(std::size_t m, std::size_t taps, double fs) {
     std::vector<Direction> dirs(m);

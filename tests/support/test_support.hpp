@@ -19,7 +19,7 @@ std::string system_kemar();
 
 /// A fresh empty folder under the build tree, removed with its contents at destruction.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -27,7 +27,7 @@ public:
     const std::string& path() const { return path_; }
     std::string file(const std::string& name) const { return path_ + "/" + name; }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -38,10 +38,10 @@ HrirSet synthetic_set(std::size_t m = 64, std::size_t taps = 64, double fs = 480
 }  // namespace pinna::test
 
 /// Skips the rest of a test case (with a message) when the shared datasets are absent.
-#define PINNA_REQUIRE_DATASETS()                                                          \
-    do {                                                                                  \
-        if (pinna::test::datasets_dir().empty()) {                                        \
+#define PINNA_REQUIRE_DATASETS()                                                            \
+    do {                                                                                    \
+        if (pinna::test::datasets_dir().empty()) {                                          \
             WARN("skipped: ../shared/datasets not found (set PINNA_DATASETS to use data)"); \
-            return;                                                                       \
-        }                                                                                 \
+            return;                                                                         \
+        }                                                                                   \
     } while (0)

@@ -1,0 +1,58 @@
+// Triangulation of directions on the sphere: the convex hull of their unit vectors (which,
+// for points on a sphere, is their spherical Delaunay triangulation), with a constant-time
+// point location for real-time use.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "pinna/geometry.hpp"
+
+namespace pinna::detail {
+
+/// Up to three measurement indices and their weights (sum 1, non-negative).
+struct Weights3 {
+    std::array<std::uint32_t, 3> index{};
+    std::array<float, 3> weight{};
+    std::uint8_t count = 0;  ///< 3 inside a triangle, 1 for the nearest-point fallback
+};
+
+class SphericalTriangulation {
+  public:
+    /// Builds the hull of the directions' unit vectors. Directions closer than 1e-6 degrees
+    /// to an earlier one are merged into it (the first index is used). Fewer than 4
+    /// distinct, non-coplanar directions give no triangles: every lookup then falls back to
+    /// the nearest direction.
+    explicit SphericalTriangulation(const std::vector<Direction>& directions);
+
+    /// Barycentric weights of the triangle hit by the ray towards `unit` (a unit vector).
+    /// Outside the hull (when the directions do not surround the listener, e.g. only a
+    /// frontal hemisphere was measured) it falls back to the nearest direction, weight 1.
+    /// noexcept, allocation-free, const: safe from many threads.
+    Weights3 locate(const Vec3& unit) const noexcept;
+
+    std::size_t triangle_count() const noexcept { return faces_.size(); }
+    /// Vertex indices (into the original directions) of triangle t.
+    std::array<std::uint32_t, 3> triangle(std::size_t t) const noexcept { return faces_[t].v; }
+    /// True when every direction from the centre hits a triangle.
+    bool encloses_centre() const noexcept { return encloses_centre_; }
+
+  private:
+    struct Face {
+        std::array<std::uint32_t, 3> v{};    ///< original measurement indices
+        std::array<double, 9> inverse{};     ///< inverse of [a b c] (columns), row-major
+        std::array<std::int32_t, 3> next{};  ///< neighbour across the edge opposite v[i]
+    };
+    std::size_t nearest(const Vec3& unit) const noexcept;
+    std::size_t start_face(const Vec3& unit) const noexcept;
+
+    std::vector<Vec3> units_;              ///< unit vectors of all original directions
+    std::vector<std::uint32_t> distinct_;  ///< indices of the distinct directions
+    std::vector<Face> faces_;
+    std::vector<std::int32_t> cell_face_;  ///< start face per azimuth/elevation cell
+    bool encloses_centre_ = false;
+};
+
+}  // namespace pinna::detail
