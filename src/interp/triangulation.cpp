@@ -166,23 +166,25 @@ Weights3 normalised(const std::array<std::uint32_t, 3>& v,
 }
 }  // namespace
 
-SphericalTriangulation::SphericalTriangulation(const std::vector<Direction>& directions) {
-    units_.reserve(directions.size());
-    for (const Direction& d : directions)
-        units_.push_back(unit_vector(d));
+SphericalTriangulation::SphericalTriangulation(const std::vector<Direction>& directions)
+    : index_(directions.empty() ? SphericalIndex() : SphericalIndex(directions)) {
+    std::vector<Vec3> units;
+    units.reserve(directions.size());
+    for (const Direction& d : directions) units.push_back(unit_vector(d));
+    std::vector<std::uint32_t> distinct;
     // Merge duplicates (grids often repeat the pole at many azimuths).
     const double merge_cos = std::cos(deg_to_rad(1e-6));
     std::vector<Vec3> points;
-    for (std::uint32_t i = 0; i < units_.size(); ++i) {
+    for (std::uint32_t i = 0; i < units.size(); ++i) {
         bool duplicate = false;
-        for (std::uint32_t j : distinct_)
-            if (dot(units_[i], units_[j]) >= merge_cos) {
+        for (std::uint32_t j : distinct)
+            if (dot(units[i], units[j]) >= merge_cos) {
                 duplicate = true;
                 break;
             }
         if (!duplicate) {
-            distinct_.push_back(i);
-            points.push_back(units_[i]);
+            distinct.push_back(i);
+            points.push_back(units[i]);
         }
     }
     const std::vector<HullFace> hull = convex_hull(points);
@@ -191,7 +193,7 @@ SphericalTriangulation::SphericalTriangulation(const std::vector<Direction>& dir
     for (const HullFace& h : hull) {
         encloses_centre_ = encloses_centre_ && h.offset > 1e-9;
         Face f;
-        f.v = {distinct_[h.a], distinct_[h.b], distinct_[h.c]};
+        f.v = {distinct[h.a], distinct[h.b], distinct[h.c]};
         if (!invert3(points[h.a], points[h.b], points[h.c], f.inverse))
             continue;
         const auto id = static_cast<std::int32_t>(faces_.size());
@@ -231,17 +233,6 @@ SphericalTriangulation::SphericalTriangulation(const std::vector<Direction>& dir
             }
             cell_face_[ie * kCellsAz + ia] = best;
         }
-}
-
-std::size_t SphericalTriangulation::nearest(const Vec3& u) const noexcept {
-    std::size_t best = 0;
-    double best_dot = -2.0;
-    for (std::uint32_t i : distinct_) {
-        const double c = dot(units_[i], u);
-        if (c > best_dot)
-            best_dot = c, best = i;
-    }
-    return best;
 }
 
 std::size_t SphericalTriangulation::start_face(const Vec3& u) const noexcept {
@@ -286,7 +277,7 @@ Weights3 SphericalTriangulation::locate(const Vec3& u) const noexcept {
     }
     Weights3 out;
     out.count = 1;
-    out.index[0] = static_cast<std::uint32_t>(nearest(u));
+    out.index[0] = static_cast<std::uint32_t>(index_.nearest(u));
     out.weight[0] = 1.0f;
     return out;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "pinna/geometry.hpp"
+#include "pinna/grid.hpp"
 
 namespace pinna::detail {
 
@@ -36,6 +37,11 @@ class SphericalTriangulation {
     std::size_t triangle_count() const noexcept { return faces_.size(); }
     /// Vertex indices (into the original directions) of triangle t.
     std::array<std::uint32_t, 3> triangle(std::size_t t) const noexcept { return faces_[t].v; }
+    /// Bytes held by the triangles and lookup tables (approximate for the index).
+    std::size_t memory_bytes() const noexcept {
+        return faces_.capacity() * sizeof(Face) + cell_face_.capacity() * sizeof(std::int32_t) +
+               index_.size() * 2 * (4 * sizeof(double) + 6 * sizeof(std::size_t));
+    }
     /// True when every direction from the centre hits a triangle.
     bool encloses_centre() const noexcept { return encloses_centre_; }
 
@@ -45,11 +51,9 @@ class SphericalTriangulation {
         std::array<double, 9> inverse{};     ///< inverse of [a b c] (columns), row-major
         std::array<std::int32_t, 3> next{};  ///< neighbour across the edge opposite v[i]
     };
-    std::size_t nearest(const Vec3& unit) const noexcept;
     std::size_t start_face(const Vec3& unit) const noexcept;
 
-    std::vector<Vec3> units_;              ///< unit vectors of all original directions
-    std::vector<std::uint32_t> distinct_;  ///< indices of the distinct directions
+    SphericalIndex index_;  ///< nearest-direction fallback
     std::vector<Face> faces_;
     std::vector<std::int32_t> cell_face_;  ///< start face per azimuth/elevation cell
     bool encloses_centre_ = false;

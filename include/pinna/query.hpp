@@ -1,0 +1,71 @@
+// QueryEngine: HRIRs for arbitrary directions on an audio thread.
+//
+// Build once (allocation, resampling, minimum-phase split, triangulation and lookup tables
+// all happen here), then call query() as often as needed: it is noexcept, allocates
+// nothing, takes no lock, and may be called from any number of threads at once on a const
+// engine. Like libmysofa's getfilter, it returns minimum-phase IRs plus a broadband delay
+// per ear: apply the delays with your own (fractional) delay lines, so that moving sources
+// change delay smoothly instead of comb-filtering.
+//
+// This header includes nothing heavy: no libmysofa, FFTW, netCDF, Eigen or LibTorch.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "pinna/geometry.hpp"
+
+namespace pinna {
+
+class HrirSet;
+
+enum class QueryInterpolation {
+    nearest,      ///< the nearest measured direction
+    barycentric,  ///< three measured directions around the query, barycentric weights
+};
+
+struct QueryEngineOptions {
+    QueryInterpolation interpolation = QueryInterpolation::barycentric;
+    /// Output sample rate; 0 keeps the set's. Resampled at build time.
+    double sample_rate_hz = 0.0;
+    /// Output IR length; 0 keeps the (resampled) set's. Cut or zero-padded at build time.
+    std::size_t taps = 0;
+};
+
+/// Delays to apply to the returned IRs, in samples at the engine's sample rate.
+struct EarDelays {
+    float left_samples = 0.0f;
+    float right_samples = 0.0f;
+};
+
+class QueryEngine {
+  public:
+    /// Builds from a set (validated first; Data.Delay applied). Throws pinna::Error.
+    explicit QueryEngine(const HrirSet& set, const QueryEngineOptions& options = {});
+    ~QueryEngine();
+    QueryEngine(QueryEngine&&) noexcept;
+    QueryEngine& operator=(QueryEngine&&) noexcept;
+    QueryEngine(const QueryEngine&) = delete;
+    QueryEngine& operator=(const QueryEngine&) = delete;
+
+    std::size_t taps() const noexcept;
+    double sample_rate_hz() const noexcept;
+    std::size_t measurements() const noexcept;
+    /// Bytes held by the engine's tables and IRs.
+    std::size_t memory_bytes() const noexcept;
+
+    /// IRs (taps() floats each) and delays for the direction of the cartesian vector
+    /// (x front, y left, z up; any non-zero length). A zero or non-finite vector is treated
+    /// as the front.
+    void query(const Vec3& direction, float* left, float* right, EarDelays& delays) const noexcept;
+    void query(const Direction& direction, float* left, float* right,
+               EarDelays& delays) const noexcept {
+        query(unit_vector(direction), left, right, delays);
+    }
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pinna

@@ -1,0 +1,162 @@
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <random>
+#include <thread>
+
+#include "pinna/query.hpp"
+#include "pinna/resample.hpp"
+#include "pinna/sofa.hpp"
+#include "pinna/time_domain.hpp"
+#include "support/test_support.hpp"
+
+using namespace pinna;
+
+// Counts heap allocations made by this test binary while `g_counting` is set.
+namespace {
+std::atomic<bool> g_counting{false};
+std::atomic<long> g_allocations{0};
+}  // namespace
+
+void* operator new(std::size_t size) {
+    if (g_counting.load(std::memory_order_relaxed))
+        g_allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(size ? size : 1))
+        return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
+
+namespace {
+std::vector<Vec3> random_directions(std::size_t n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> g;
+    std::vector<Vec3> out(n);
+    for (auto& v : out)
+        v = {g(rng), g(rng), g(rng)};
+    return out;
+}
+}  // namespace
+
+TEST_CASE("query at a measured direction returns its minimum-phase IR and delay",
+          "[interp][query]") {
+    const HrirSet set = test::synthetic_set(100, 64);
+    const QueryEngine engine(set);
+    const HrirSet split = to_minimum_phase(set);
+    REQUIRE(engine.taps() == 64);
+    std::vector<float> left(64), right(64);
+    EarDelays delays;
+    for (std::size_t m = 0; m < set.measurements(); ++m) {
+        engine.query(set.direction(m), left.data(), right.data(), delays);
+        for (std::size_t t = 0; t < 64; ++t) {
+            REQUIRE(left[t] == Approx(split.ir(m, Ear::left)[t]).margin(1e-6));
+            REQUIRE(right[t] == Approx(split.ir(m, Ear::right)[t]).margin(1e-6));
+        }
+        REQUIRE(delays.left_samples == Approx(split.delay_samples(m, Ear::left)).margin(1e-4));
+        REQUIRE(delays.right_samples == Approx(split.delay_samples(m, Ear::right)).margin(1e-4));
+    }
+}
+
+TEST_CASE("queries allocate nothing", "[interp][query]") {
+    // The counter itself works: a vector of floats allocates once.
+    g_allocations = 0;
+    g_counting = true;
+    { std::vector<float> probe(16); }
+    g_counting = false;
+    REQUIRE(g_allocations.load() == 1);
+
+    const HrirSet set = test::synthetic_set(200, 128);
+    for (auto mode : {QueryInterpolation::nearest, QueryInterpolation::barycentric}) {
+        QueryEngineOptions o;
+        o.interpolation = mode;
+        const QueryEngine engine(set, o);
+        const auto dirs = random_directions(5000, 1);
+        std::vector<float> left(engine.taps()), right(engine.taps());
+        EarDelays delays;
+        g_allocations = 0;
+        g_counting = true;
+        for (const Vec3& d : dirs)
+            engine.query(d, left.data(), right.data(), delays);
+        engine.query(Vec3{0, 0, 0}, left.data(), right.data(), delays);
+        engine.query(Vec3{NAN, 0, 0}, left.data(), right.data(), delays);
+        g_counting = false;
+        CHECK(g_allocations.load() == 0);
+    }
+}
+
+TEST_CASE("concurrent queries on one const engine give the single-threaded answers",
+          "[interp][query][concurrency]") {
+    const HrirSet set = test::synthetic_set(150, 64);
+    const QueryEngine engine(set);
+    const auto dirs = random_directions(2000, 2);
+    const std::size_t n = engine.taps();
+    std::vector<float> expected(dirs.size() * 2 * n);
+    std::vector<EarDelays> expected_delays(dirs.size());
+    for (std::size_t i = 0; i < dirs.size(); ++i)
+        engine.query(dirs[i], &expected[i * 2 * n], &expected[i * 2 * n + n], expected_delays[i]);
+
+    std::atomic<long> mismatches{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            std::vector<float> left(n), right(n);
+            EarDelays d;
+            for (int round = 0; round < 3; ++round)
+                for (std::size_t k = 0; k < dirs.size(); ++k) {
+                    const std::size_t i = (k * 7 + static_cast<std::size_t>(t) * 131) % dirs.size();
+                    engine.query(dirs[i], left.data(), right.data(), d);
+                    if (std::memcmp(left.data(), &expected[i * 2 * n], n * sizeof(float)) != 0 ||
+                        std::memcmp(right.data(), &expected[i * 2 * n + n], n * sizeof(float)) !=
+                            0 ||
+                        d.left_samples != expected_delays[i].left_samples)
+                        ++mismatches;
+                }
+        });
+    }
+    for (auto& th : threads)
+        th.join();
+    CHECK(mismatches.load() == 0);
+}
+
+TEST_CASE("the engine resamples and cuts at build time", "[interp][query]") {
+    const HrirSet set = test::synthetic_set(80, 64, 48000.0);
+    QueryEngineOptions o;
+    o.sample_rate_hz = 96000.0;
+    o.taps = 100;
+    const QueryEngine engine(set, o);
+    CHECK(engine.sample_rate_hz() == 96000.0);
+    CHECK(engine.taps() == 100);
+    std::vector<float> left(100), right(100);
+    EarDelays d;
+    // A source on the left: larger delay at the right ear, in 96 kHz samples.
+    engine.query(Direction{90.0, 0.0, 1.0}, left.data(), right.data(), d);
+    CHECK(d.right_samples > d.left_samples);
+    CHECK(engine.memory_bytes() > 80 * 2 * 100 * sizeof(float));
+}
+
+TEST_CASE("the engine works on Debian's KEMAR file", "[interp][query][data]") {
+    const std::string path = test::system_kemar();
+    if (path.empty()) {
+        WARN("skipped: /usr/share/libmysofa/MIT_KEMAR_normal_pinna.sofa not installed");
+        return;
+    }
+    const HrirSet set = read_sofa(path);
+    const QueryEngine engine(set);
+    std::vector<float> left(engine.taps()), right(engine.taps());
+    EarDelays d;
+    engine.query(Direction{90.0, 0.0, 1.0}, left.data(), right.data(), d);  // left
+    double el = 0, er = 0;
+    for (std::size_t t = 0; t < engine.taps(); ++t)
+        el += left[t] * left[t], er += right[t] * right[t];
+    CHECK(el > 4 * er);
+    CHECK(d.right_samples - d.left_samples > 20.0);  // ~0.65 ms at 44.1 kHz for KEMAR
+}
