@@ -26,10 +26,18 @@ int run_info(const Argv& args);
 int run_convert(const Argv& args);
 int run_evaluate(const Argv& args);
 int run_sparsify(const Argv& args);
+int run_upsample(const Argv& args);
+int run_predict(const Argv& args);
+
+class Args;
+/// `upsample --method neural`: implemented in with_torch/ (or refused without LibTorch).
+int run_upsample_neural(const Args& args);
 
 extern const char* const kInfoHelp;
 extern const char* const kConvertHelp;
 extern const char* const kEvaluateHelp;
 extern const char* const kSparsifyHelp;
+extern const char* const kUpsampleHelp;
+extern const char* const kPredictHelp;
 
 }  // namespace pinna::cli

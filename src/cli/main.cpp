@@ -24,6 +24,10 @@ const std::vector<Command>& commands() {
          kEvaluateHelp, run_evaluate},
         {"sparsify", "keep one of the LAP challenge's sparse subsets of a set", kSparsifyHelp,
          run_sparsify},
+        {"upsample", "interpolate a sparse set onto a dense grid (classical or neural)",
+         kUpsampleHelp, run_upsample},
+        {"predict", "predict personal HRIR sets from anthropometry (neural)", kPredictHelp,
+         run_predict},
     };
     return list;
 }
