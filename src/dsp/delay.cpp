@@ -16,7 +16,8 @@ double bessel_i0(double x) noexcept {
     for (int k = 1; k < 64; ++k) {
         term *= q / (static_cast<double>(k) * k);
         sum += term;
-        if (term < 1e-17 * sum) break;
+        if (term < 1e-17 * sum)
+            break;
     }
     return sum;
 }
@@ -24,7 +25,8 @@ double bessel_i0(double x) noexcept {
 double kaiser_sinc(double t) noexcept {
     constexpr double beta = 8.0;
     const double half = static_cast<double>(kFractionalDelayHalfTaps);
-    if (std::abs(t) >= half) return 0.0;
+    if (std::abs(t) >= half)
+        return 0.0;
     const double r = t / half;
     const double window = bessel_i0(beta * std::sqrt(1.0 - r * r)) / bessel_i0(beta);
     const double sinc = t == 0.0 ? 1.0 : std::sin(kPi * t) / (kPi * t);
@@ -51,19 +53,22 @@ void delay_signal(const float* in, std::size_t in_size, double delay_samples, fl
     // contributes, and h depends on d alone, so the kernel is tabulated once.
     const long half = static_cast<long>(kFractionalDelayHalfTaps);
     double kernel[2 * kFractionalDelayHalfTaps + 1];
-    for (long d = -half; d <= half; ++d) kernel[d + half] = kaiser_sinc(static_cast<double>(d) - frac);
+    for (long d = -half; d <= half; ++d)
+        kernel[d + half] = kaiser_sinc(static_cast<double>(d) - frac);
     for (std::size_t t = 0; t < out_size; ++t) {
         const long centre = static_cast<long>(t) - shift;
         double acc = 0.0;
         const long k0 = std::max(0L, centre - half);
         const long k1 = std::min(n_in - 1, centre + half);
-        for (long k = k0; k <= k1; ++k) acc += static_cast<double>(in[k]) * kernel[centre - k + half];
+        for (long k = k0; k <= k1; ++k)
+            acc += static_cast<double>(in[k]) * kernel[centre - k + half];
         out[t] = static_cast<float>(acc);
     }
 }
 
 void apply_delays(HrirSet& set) {
-    if (!set.has_delays()) return;
+    if (!set.has_delays())
+        return;
     double max_delay = 0.0;
     bool fractional = false;
     for (double d : set.delays_samples()) {
@@ -71,14 +76,15 @@ void apply_delays(HrirSet& set) {
         fractional = fractional || std::abs(d - std::round(d)) > 1e-6;
     }
     const std::size_t n_in = set.taps();
-    const std::size_t extra =
-        static_cast<std::size_t>(std::ceil(max_delay)) + (fractional ? kFractionalDelayHalfTaps : 0);
+    const std::size_t extra = static_cast<std::size_t>(std::ceil(max_delay)) +
+                              (fractional ? kFractionalDelayHalfTaps : 0);
     HrirSet out(set.sample_rate_hz(), n_in + extra, set.directions());
     out.metadata = set.metadata;
     for (std::size_t m = 0; m < set.measurements(); ++m)
         for (std::size_t e = 0; e < kEars; ++e) {
             const Ear ear = static_cast<Ear>(e);
-            delay_signal(set.ir(m, ear), n_in, set.delay_samples(m, ear), out.ir(m, ear), out.taps());
+            delay_signal(set.ir(m, ear), n_in, set.delay_samples(m, ear), out.ir(m, ear),
+                         out.taps());
         }
     set = std::move(out);
 }

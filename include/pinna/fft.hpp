@@ -1,0 +1,58 @@
+// Real-input FFTs of one fixed size, planned once (FFTW behind a wall: no FFTW type here).
+//
+// A BasicRealFft<T> makes its plans at construction; forward() and inverse() then only
+// execute them on the caller's arrays: const, noexcept, no allocation, no lock, and safe to
+// call from several threads at once on the same object. Construction and destruction take
+// a process-wide lock, because FFTW's planner is not thread-safe.
+#pragma once
+
+#include <complex>
+#include <cstddef>
+#include <memory>
+
+namespace pinna {
+
+/// How much effort planning spends. `estimate` plans in microseconds and is deterministic;
+/// `measure` times candidate algorithms (milliseconds per size) for faster execution.
+enum class FftPlanning { estimate, measure };
+
+template <typename T>
+class BasicRealFft {
+  public:
+    using Complex = std::complex<T>;
+
+    /// Plans transforms of `size` real samples (any size >= 1; powers of two and sizes
+    /// with small prime factors are fastest). Throws InvalidArgumentError for size 0.
+    explicit BasicRealFft(std::size_t size, FftPlanning planning = FftPlanning::estimate);
+    ~BasicRealFft();
+    BasicRealFft(BasicRealFft&&) noexcept;
+    BasicRealFft& operator=(BasicRealFft&&) noexcept;
+    BasicRealFft(const BasicRealFft&) = delete;
+    BasicRealFft& operator=(const BasicRealFft&) = delete;
+
+    /// Number of real samples n.
+    std::size_t size() const noexcept { return size_; }
+    /// Number of complex bins of the half spectrum, n/2 + 1.
+    std::size_t bins() const noexcept { return size_ / 2 + 1; }
+
+    /// out[k] = sum_t in[t] exp(-2 pi i k t / n), k = 0 .. n/2 (unnormalised).
+    /// `in` holds size() values, `out` bins(); any alignment; they must not overlap.
+    void forward(const T* in, Complex* out) const noexcept;
+
+    /// Inverse of forward(), scaled by 1/n so that inverse(forward(x)) == x. The imaginary
+    /// parts of bin 0 and (for even n) bin n/2 are ignored. `in` is not modified.
+    void inverse(const Complex* in, T* out) const noexcept;
+
+  private:
+    struct Impl;
+    std::size_t size_ = 0;
+    std::unique_ptr<Impl> impl_;
+};
+
+using RealFft = BasicRealFft<double>;
+using RealFftF = BasicRealFft<float>;
+
+/// The smallest size >= n whose only prime factors are 2, 3 and 5 (fast FFT sizes).
+std::size_t fast_fft_size(std::size_t n) noexcept;
+
+}  // namespace pinna

@@ -1,0 +1,34 @@
+// Changing an HrirSet's sample rate and length.
+#pragma once
+
+#include <cstddef>
+
+namespace pinna {
+
+class HrirSet;
+
+/// Band-limited resampling with a Kaiser-windowed sinc (any rational or irrational ratio).
+struct ResampleOptions {
+    /// Pass-band edge as a fraction of the lower of the two Nyquist frequencies. Below 1 so
+    /// that the transition band lies under Nyquist: this is the anti-aliasing filter when
+    /// downsampling, and removes imaging when upsampling.
+    double cutoff = 0.92;
+    /// Kernel half length in periods of the lower sample rate (longer: sharper transition).
+    std::size_t half_length = 24;
+    /// Kaiser window beta (about 80 dB stop-band for 8.6).
+    double kaiser_beta = 8.6;
+};
+
+/// The set at `sample_rate_hz`. Output IRs have ceil(taps * new/old) samples; sample t of
+/// the output is the band-limited input evaluated at time t / new_rate, with the input taken
+/// as zero outside its taps (so a peak at the very first sample is partly lost). Delays in
+/// delays_samples() are rescaled to the new rate. Metadata and directions are kept. A set
+/// already at the rate is returned unchanged. Throws InvalidArgumentError for a rate that is
+/// not finite and positive, or for bad options.
+HrirSet resample(const HrirSet& set, double sample_rate_hz, const ResampleOptions& options = {});
+
+/// Cuts (or zero-pads) every IR to `taps` samples. When cutting, the last `fade_taps`
+/// samples kept are faded out with a half Hann window so that the cut makes no step.
+void fit_taps(HrirSet& set, std::size_t taps, std::size_t fade_taps = 0);
+
+}  // namespace pinna

@@ -1,0 +1,92 @@
+// Frequency-domain views of an HrirSet: complex HRTFs, dB magnitudes, and the split into
+// direction-dependent (DTF) and common (CTF) parts.
+#pragma once
+
+#include <complex>
+#include <cstddef>
+#include <vector>
+
+#include "pinna/geometry.hpp"
+#include "pinna/hrir_set.hpp"
+
+namespace pinna {
+
+/// Complex transfer functions of a set: M x 2 x bins, bins = fft_size/2 + 1 (DC .. Nyquist),
+/// bin k at k * sample_rate_hz / fft_size Hz. Stored [m][ear][bin].
+struct HrtfSet {
+    double sample_rate_hz = 0.0;
+    std::size_t fft_size = 0;
+    std::vector<Direction> directions;
+    std::vector<std::complex<double>> data;
+
+    std::size_t measurements() const noexcept { return directions.size(); }
+    std::size_t bins() const noexcept { return fft_size / 2 + 1; }
+    double frequency_hz(std::size_t bin) const noexcept {
+        return static_cast<double>(bin) * sample_rate_hz / static_cast<double>(fft_size);
+    }
+    std::complex<double>* tf(std::size_t m, Ear ear) noexcept {
+        return data.data() + (m * kEars + static_cast<std::size_t>(ear)) * bins();
+    }
+    const std::complex<double>* tf(std::size_t m, Ear ear) const noexcept {
+        return data.data() + (m * kEars + static_cast<std::size_t>(ear)) * bins();
+    }
+};
+
+/// Real values per measurement, ear and bin (dB magnitudes), same layout as HrtfSet.
+struct SpectrumSet {
+    double sample_rate_hz = 0.0;
+    std::size_t fft_size = 0;
+    std::vector<Direction> directions;
+    std::vector<double> data;
+
+    std::size_t measurements() const noexcept { return directions.size(); }
+    std::size_t bins() const noexcept { return fft_size / 2 + 1; }
+    double frequency_hz(std::size_t bin) const noexcept {
+        return static_cast<double>(bin) * sample_rate_hz / static_cast<double>(fft_size);
+    }
+    double* values(std::size_t m, Ear ear) noexcept {
+        return data.data() + (m * kEars + static_cast<std::size_t>(ear)) * bins();
+    }
+    const double* values(std::size_t m, Ear ear) const noexcept {
+        return data.data() + (m * kEars + static_cast<std::size_t>(ear)) * bins();
+    }
+};
+
+/// FFT of every IR, zero-padded to `fft_size` (0: the set's tap count; smaller than the tap
+/// count is refused with InvalidArgumentError). Delays the set carries in delays_samples()
+/// are NOT part of the IRs and so not part of the spectra: apply_delays() first if needed.
+HrtfSet to_hrtf(const HrirSet& set, std::size_t fft_size = 0);
+
+/// Inverse FFT of every transfer function, keeping the first `taps` samples (0: fft_size).
+HrirSet to_hrirs(const HrtfSet& hrtf, std::size_t taps = 0);
+
+/// Default floor of magnitude_db: -200 dB (linear 1e-10), far below any measured HRTF
+/// (their noise floors sit around -100 dB), so it only keeps exact zeros finite.
+constexpr double kMagnitudeFloorDb = -200.0;
+
+/// 20 log10 max(|H|, 10^(floor_db/20)) per bin.
+SpectrumSet magnitude_db(const HrtfSet& hrtf, double floor_db = kMagnitudeFloorDb);
+
+/// Minimum-phase HRIRs of `taps` samples (0: fft_size) whose magnitudes are the dB values
+/// of `spectrum` (see minimum_phase_from_magnitude); the way back from dB magnitudes, which
+/// carry no phase. Add the ITD with delays afterwards.
+HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps = 0);
+
+/// DTF/CTF split. The CTF is the RMS over all directions of the magnitudes, per ear (ears
+/// are not pooled) and bin: CTF(e,k) = sqrt(mean_m |H(m,e,k)|^2), real and zero-phase. The
+/// DTF is HRTF / CTF, so it keeps the HRTF's phase (and timing); bins where the CTF is 0
+/// (every HRTF is 0 there) have DTF 0. join_dtf() multiplies back exactly.
+struct DtfSplit {
+    HrtfSet dtf;
+    std::vector<double> ctf;  ///< 2 x bins, [ear][bin], linear magnitude
+
+    const double* ctf_of(Ear ear) const noexcept {
+        return ctf.data() + static_cast<std::size_t>(ear) * dtf.bins();
+    }
+};
+
+DtfSplit split_dtf(const HrtfSet& hrtf);
+/// DTF x CTF, the HRTF again.
+HrtfSet join_dtf(const DtfSplit& split);
+
+}  // namespace pinna

@@ -1,0 +1,116 @@
+#include "pinna/resample.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "pinna/error.hpp"
+#include "pinna/geometry.hpp"
+#include "pinna/hrir_set.hpp"
+
+namespace pinna {
+namespace {
+
+double bessel_i0(double x) {
+    double sum = 1.0, term = 1.0;
+    const double q = x * x / 4.0;
+    for (int k = 1; k < 200; ++k) {
+        term *= q / (static_cast<double>(k) * k);
+        sum += term;
+        if (term < 1e-17 * sum)
+            break;
+    }
+    return sum;
+}
+
+double sinc(double x) {
+    return x == 0.0 ? 1.0 : std::sin(kPi * x) / (kPi * x);
+}
+
+}  // namespace
+
+HrirSet resample(const HrirSet& set, double sample_rate_hz, const ResampleOptions& options) {
+    if (!(sample_rate_hz > 0.0) || !std::isfinite(sample_rate_hz))
+        throw InvalidArgumentError("resample: target sample rate " +
+                                   std::to_string(sample_rate_hz) +
+                                   " Hz is not finite and positive");
+    if (!(set.sample_rate_hz() > 0.0) || !std::isfinite(set.sample_rate_hz()))
+        throw InvalidArgumentError("resample: the set's sample rate " +
+                                   std::to_string(set.sample_rate_hz()) + " Hz is not positive");
+    if (!(options.cutoff > 0.0 && options.cutoff <= 1.0))
+        throw InvalidArgumentError("resample: cutoff " + std::to_string(options.cutoff) +
+                                   " is not in (0, 1]");
+    if (options.half_length == 0)
+        throw InvalidArgumentError("resample: half_length must be at least 1");
+    const double fs_in = set.sample_rate_hz();
+    if (sample_rate_hz == fs_in)
+        return set;
+
+    const double ratio = sample_rate_hz / fs_in;
+    const std::size_t n_in = set.taps();
+    const std::size_t n_out =
+        static_cast<std::size_t>(std::ceil(static_cast<double>(n_in) * ratio - 1e-9));
+    // Low-pass at cutoff x the lower Nyquist, in input-sample units: h(u) = 2 fc sinc(2 fc u),
+    // fc in cycles per input sample, which has unit DC gain when summed over input samples.
+    const double fc = 0.5 * options.cutoff * std::min(1.0, ratio);
+    const double half_width_in =
+        static_cast<double>(options.half_length) * std::max(1.0, 1.0 / ratio);
+    const double i0_beta = bessel_i0(options.kaiser_beta);
+
+    HrirSet out(sample_rate_hz, n_out, set.directions());
+    out.metadata = set.metadata;
+    std::vector<double> weights;
+    for (std::size_t t = 0; t < n_out; ++t) {
+        const double centre = static_cast<double>(t) / ratio;  // position in input samples
+        const long first = std::max(0L, static_cast<long>(std::ceil(centre - half_width_in)));
+        const long last = std::min(static_cast<long>(n_in) - 1,
+                                   static_cast<long>(std::floor(centre + half_width_in)));
+        weights.clear();
+        for (long i = first; i <= last; ++i) {
+            const double u = static_cast<double>(i) - centre;
+            const double r = u / half_width_in;
+            const double w =
+                bessel_i0(options.kaiser_beta * std::sqrt(std::max(0.0, 1.0 - r * r))) / i0_beta;
+            weights.push_back(2.0 * fc * sinc(2.0 * fc * u) * w);
+        }
+        for (std::size_t m = 0; m < set.measurements(); ++m)
+            for (std::size_t e = 0; e < kEars; ++e) {
+                const Ear ear = static_cast<Ear>(e);
+                const float* x = set.ir(m, ear);
+                double acc = 0.0;
+                for (std::size_t j = 0; j < weights.size(); ++j)
+                    acc += weights[j] * static_cast<double>(x[first + static_cast<long>(j)]);
+                out.ir(m, ear)[t] = static_cast<float>(acc);
+            }
+    }
+    if (set.has_delays()) {
+        out.delays_samples() = set.delays_samples();
+        for (double& d : out.delays_samples())
+            d *= ratio;
+    }
+    return out;
+}
+
+void fit_taps(HrirSet& set, std::size_t taps, std::size_t fade_taps) {
+    if (taps == 0)
+        throw InvalidArgumentError("fit_taps: taps must be at least 1");
+    const bool cutting = taps < set.taps();
+    set.resize_taps(taps);
+    if (!cutting || fade_taps == 0)
+        return;
+    fade_taps = std::min(fade_taps, taps);
+    for (std::size_t m = 0; m < set.measurements(); ++m)
+        for (std::size_t e = 0; e < kEars; ++e) {
+            float* x = set.ir(m, static_cast<Ear>(e));
+            for (std::size_t i = 0; i < fade_taps; ++i) {
+                // Half Hann from just below 1 down to just above 0 over the last fade_taps.
+                const double phase =
+                    (static_cast<double>(i) + 1.0) / (static_cast<double>(fade_taps) + 1.0);
+                const double g = 0.5 * (1.0 + std::cos(kPi * phase));
+                x[taps - fade_taps + i] = static_cast<float>(x[taps - fade_taps + i] * g);
+            }
+        }
+}
+
+}  // namespace pinna
