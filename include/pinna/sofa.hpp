@@ -15,19 +15,23 @@ struct SofaReadOptions {
     /// fractional ones with a windowed-sinc fractional delay. The IRs grow to hold the
     /// largest delay. When false, the delays are kept in HrirSet::delays_samples().
     bool apply_delays = true;
-    /// Refuse files whose declared sizes exceed these caps before anything large is
-    /// allocated (hostile files declare huge dimensions).
+    /// Caps against hostile files: the file size is checked before parsing; M and N right
+    /// after libmysofa's parse (libmysofa itself refuses any variable over 256 MiB).
     std::size_t max_measurements = 200000;
     std::size_t max_taps = 1u << 20;
     std::size_t max_file_bytes = std::size_t{1} << 30;
 };
 
-/// Reads a SOFA file of convention SimpleFreeFieldHRIR, GeneralFIR, GeneralFIR-E (first
-/// emitter) or any other FIR convention libmysofa reads with two receivers. Positions are
-/// normalised to spherical (degrees, metres). Throws IoError (missing/unreadable),
-/// MalformedFileError (not HDF5/SOFA, corrupt), UnsupportedConventionError (e.g.
-/// SimpleFreeFieldTF, one receiver), InvalidDataError (NaN, zero rate); each message names
-/// the file.
+/// Reads a SOFA file of convention SimpleFreeFieldHRIR, GeneralFIR, GeneralFIR-E with one
+/// emitter, or any other FIR convention libmysofa reads with two receivers (receiver 0 is
+/// taken as the left ear, as libmysofa does). SourcePosition, spherical (degree or radian,
+/// metre) or cartesian (metre), becomes directions with azimuth in [0, 360) and elevation in
+/// [-90, 90]; it is taken as relative to the listener (ListenerPosition/View are not
+/// applied). Metadata::attributes lists the global attributes in file order, without
+/// netCDF's own ('_' names). Throws IoError (missing/unreadable), MalformedFileError (not
+/// HDF5/SOFA, corrupt, inconsistent sizes or units), UnsupportedConventionError (e.g.
+/// SimpleFreeFieldTF, headphone IRs, several emitters, one receiver), InvalidDataError (NaN,
+/// zero rate, over a cap); each message names the file.
 HrirSet read_sofa(const std::string& path, const SofaReadOptions& options = {});
 
 /// Same as read_sofa, from a file image in memory. `name` is used in messages.
@@ -35,12 +39,40 @@ HrirSet read_sofa_memory(const void* bytes, std::size_t size, const std::string&
                          const SofaReadOptions& options = {});
 
 struct SofaWriteOptions {
-    /// Application name written to ApplicationName.
+    /// Written to ApplicationName.
     std::string application = "pinna";
+    /// Written to ApplicationVersion; empty: pinna's version.
+    std::string application_version;
+    /// Deflate level 1..9 (with the shuffle filter, as the SOFA Toolbox writes by default), or
+    /// 0 for uncompressed contiguous variables. Anything else is an InvalidArgumentError.
+    int compression_level = 1;
+    /// Read the finished file back with libmysofa before it replaces `path`, and refuse it
+    /// (InvalidDataError, nothing written) unless every global attribute, position and
+    /// sample comes back as written. libmysofa 1.3.1 reads only about 4 kB of global
+    /// attributes (each under about 1 kB) and refuses files with one over 4 kB; without the
+    /// check such a file is written and libmysofa-based readers (pinna's too) drop text.
+    bool verify_with_libmysofa = true;
 };
 
-/// Writes a conformant SimpleFreeFieldHRIR 1.0 file (netCDF-4/HDF5) that libmysofa's
-/// mysofa_open accepts. Written atomically. Throws IoError / InvalidDataError.
+/// Writes `set` as a SimpleFreeFieldHRIR 1.0 file (SOFA 2.1, AES69-2022; netCDF-4/HDF5)
+/// that libmysofa's mysofa_open accepts:
+///  - SourcePosition M x 3 spherical (degree, degree, metre) as in the set; Data.IR M x 2 x N
+///    (receiver 0 = left ear at +y, receiver 1 = right ear at -y, +/-0.09 m); Data.Delay
+///    M x 2 when the set has delays, else I x 2 zeros; listener at the origin looking
+///    along +x with +z up; one emitter at the source position.
+///  - Global attributes: the set's Metadata::attributes in order (names starting with '_'
+///    are netCDF-internal and skipped), a non-empty named Metadata field (title,
+///    database_name, listener_short_name, license, comment) overriding its attribute, and
+///    the convention's read-only values forced (Conventions, Version, SOFAConventions,
+///    SOFAConventionsVersion, DataType FIR, RoomType free field, APIName/APIVersion pinna,
+///    ApplicationName/Version from `options`). DateModified is now (UTC); DateCreated is
+///    kept from the attributes, else now. Missing mandatory attributes get the convention's
+///    defaults. Text is written as NC_CHAR (UTF-8 bytes), never as NC_STRING.
+/// The set is validated first (InvalidDataError naming `path`, e.g. for NaN samples); the
+/// finished file is read back with libmysofa (see verify_with_libmysofa). The file is
+/// written atomically: on any failure nothing is left at `path` (an old file there stays
+/// as it was). Throws InvalidDataError, InvalidArgumentError or IoError (with the
+/// netCDF message). Safe to call from several threads (netCDF calls are serialised).
 void write_sofa(const HrirSet& set, const std::string& path, const SofaWriteOptions& options = {});
 
 }  // namespace pinna

@@ -2,6 +2,7 @@
 #include <mysofa.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -25,7 +26,8 @@ using MysofaPtr = std::unique_ptr<MYSOFA_HRTF, MysofaDeleter>;
 
 std::string attribute(MYSOFA_ATTRIBUTE* list, const char* name) {
     for (MYSOFA_ATTRIBUTE* a = list; a; a = a->next)
-        if (a->name && std::strcmp(a->name, name) == 0) return a->value ? a->value : "";
+        if (a->name && std::strcmp(a->name, name) == 0)
+            return a->value ? a->value : "";
     return {};
 }
 
@@ -46,17 +48,125 @@ const char* mysofa_error_text(int err) {
     }
 }
 
-std::string dims_of(const MYSOFA_ARRAY& array) { return attribute(array.attributes, "DIMENSION_LIST"); }
+std::string dims_of(const MYSOFA_ARRAY& array) {
+    return attribute(array.attributes, "DIMENSION_LIST");
+}
+
+std::string lowercase_trimmed(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string::npos)
+        return {};
+    const auto last = text.find_last_not_of(" \t");
+    std::string out = text.substr(first, last - first + 1);
+    for (char& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::vector<std::string> unit_list(const std::string& units) {
+    std::vector<std::string> out;
+    std::size_t begin = 0;
+    while (begin <= units.size()) {
+        const std::size_t comma = std::min(units.find(',', begin), units.size());
+        out.push_back(lowercase_trimmed(units.substr(begin, comma - begin)));
+        begin = comma + 1;
+    }
+    return out;
+}
+
+bool is_metre(const std::string& unit) {
+    return unit == "metre" || unit == "meter" || unit == "metres" || unit == "meters" ||
+           unit == "m";
+}
+
+// Degrees per unit of an angle unit, or 0 when it is not one.
+double degrees_per(const std::string& unit) {
+    if (unit == "degree" || unit == "degrees" || unit == "deg")
+        return 1.0;
+    if (unit == "radian" || unit == "radians" || unit == "rad")
+        return 180.0 / kPi;
+    return 0.0;
+}
+
+// SourcePosition as directions: spherical (azimuth, elevation, distance) or cartesian
+// (x front, y left, z up), M x 3 or one shared I x 3 row for a single measurement.
+std::vector<Direction> source_directions(const MYSOFA_ARRAY& pos, std::size_t M,
+                                         const std::string& prefix) {
+    const std::size_t elements = pos.values ? pos.elements : 0;
+    const std::string dims = dims_of(pos);
+    if (!dims.empty() && dims != "M,C" && dims != "I,C")
+        throw MalformedFileError(prefix + "SourcePosition has dimensions '" + dims +
+                                 "', expected 'M,C' or 'I,C'");
+    if (elements != M * 3 && elements != 3)
+        throw MalformedFileError(prefix + "SourcePosition holds " + std::to_string(elements) +
+                                 " values, expected M x 3 = " + std::to_string(M * 3));
+    if (elements == 3 && M > 1)
+        throw UnsupportedConventionError(prefix + "all " + std::to_string(M) +
+                                         " measurements share one source position; not an HRIR "
+                                         "set over directions");
+    for (std::size_t i = 0; i < elements; ++i)
+        if (!std::isfinite(pos.values[i]))
+            throw InvalidDataError(prefix + "SourcePosition of measurement " +
+                                   std::to_string(i / 3) + " is not finite");
+
+    const std::string type = attribute(pos.attributes, "Type");
+    const std::string units_text = attribute(pos.attributes, "Units");
+    const std::vector<std::string> units = unit_list(units_text);
+    const bool no_units = units.size() == 1 && units[0].empty();
+    auto bad_units = [&]() {
+        return MalformedFileError(prefix + "SourcePosition:Units '" + units_text +
+                                  "' do not fit SourcePosition:Type '" + type + "'");
+    };
+    std::vector<Direction> directions(M);
+    if (type == "spherical") {
+        double az_scale = 1.0, el_scale = 1.0;
+        if (!no_units) {
+            if (units.size() != 3 || !is_metre(units[2]))
+                throw bad_units();
+            az_scale = degrees_per(units[0]);
+            el_scale = degrees_per(units[1]);
+            if (az_scale == 0.0 || el_scale == 0.0)
+                throw bad_units();
+        }
+        for (std::size_t m = 0; m < M; ++m) {
+            const float* p = pos.values + 3 * m;
+            Direction d{p[0] * az_scale, p[1] * el_scale, p[2]};
+            // Elevations beyond the poles and negative distances name a direction too.
+            if (std::abs(d.elevation_deg) > 90.0 || d.distance_m < 0.0)
+                d = to_direction(to_cartesian(d));
+            d.azimuth_deg = wrap_azimuth_deg(d.azimuth_deg);
+            directions[m] = d;
+        }
+    } else if (type == "cartesian") {
+        if (!no_units && !std::all_of(units.begin(), units.end(), is_metre))
+            throw bad_units();
+        for (std::size_t m = 0; m < M; ++m) {
+            const float* p = pos.values + 3 * m;
+            directions[m] = to_direction(Vec3{p[0], p[1], p[2]});
+        }
+    } else {
+        throw MalformedFileError(prefix + "SourcePosition:Type is '" + type +
+                                 "', expected 'spherical' or 'cartesian'");
+    }
+    return directions;
+}
 
 // Converts libmysofa's structure into an HrirSet, checking every size against the others.
 HrirSet convert(MYSOFA_HRTF* h, const std::string& name, const SofaReadOptions& options) {
     const std::string conventions = attribute(h->attributes, "SOFAConventions");
     const std::string data_type = attribute(h->attributes, "DataType");
     const std::string prefix = name + ": ";
-    if (!data_type.empty() && data_type != "FIR")
+    // FIR-E (GeneralFIR-E) stores Data.IR as M x R x N x E: with one emitter that is the
+    // same layout as FIR.
+    const bool per_emitter = data_type == "FIR-E";
+    if (!data_type.empty() && data_type != "FIR" && !per_emitter)
         throw UnsupportedConventionError(
             prefix + "DataType is '" + data_type + "' (convention '" + conventions +
-            "'); pinna reads impulse responses (DataType 'FIR') with one emitter");
+            "'); pinna reads impulse responses (DataType 'FIR', or 'FIR-E' with one emitter)");
+    if (per_emitter && h->E != 1)
+        throw UnsupportedConventionError(prefix + "convention '" + conventions + "' holds IRs of " +
+                                         std::to_string(h->E) +
+                                         " emitters; an HRIR set has one source per measurement");
     if (conventions.find("Headphone") != std::string::npos)
         throw UnsupportedConventionError(prefix + "convention '" + conventions +
                                          "' holds headphone responses, not directions of sound "
@@ -64,9 +174,12 @@ HrirSet convert(MYSOFA_HRTF* h, const std::string& name, const SofaReadOptions& 
     if (h->R != 2)
         throw UnsupportedConventionError(prefix + "has " + std::to_string(h->R) +
                                          " receivers; an HRIR set needs 2 (left and right ear)");
-    if (h->C != 3) throw MalformedFileError(prefix + "dimension C is " + std::to_string(h->C) + ", must be 3");
-    if (h->M == 0) throw InvalidDataError(prefix + "has no measurements (M = 0)");
-    if (h->N == 0) throw InvalidDataError(prefix + "IRs have no samples (N = 0)");
+    if (h->C != 3)
+        throw MalformedFileError(prefix + "dimension C is " + std::to_string(h->C) + ", must be 3");
+    if (h->M == 0)
+        throw InvalidDataError(prefix + "has no measurements (M = 0)");
+    if (h->N == 0)
+        throw InvalidDataError(prefix + "IRs have no samples (N = 0)");
     if (h->M > options.max_measurements)
         throw InvalidDataError(prefix + "declares M = " + std::to_string(h->M) +
                                " measurements, more than the cap of " +
@@ -75,6 +188,10 @@ HrirSet convert(MYSOFA_HRTF* h, const std::string& name, const SofaReadOptions& 
         throw InvalidDataError(prefix + "declares N = " + std::to_string(h->N) +
                                " taps, more than the cap of " + std::to_string(options.max_taps));
     const std::size_t M = h->M, N = h->N, R = 2;
+    const std::string ir_dims = dims_of(h->DataIR);
+    if (!ir_dims.empty() && ir_dims != "M,R,N" && !(per_emitter && ir_dims == "M,R,N,E"))
+        throw MalformedFileError(prefix + "Data.IR has dimensions '" + ir_dims +
+                                 "', expected 'M,R,N'");
     if (h->DataIR.values == nullptr || h->DataIR.elements != M * R * N)
         throw MalformedFileError(prefix + "Data.IR holds " + std::to_string(h->DataIR.elements) +
                                  " values, expected M x R x N = " + std::to_string(M * R * N));
@@ -88,35 +205,8 @@ HrirSet convert(MYSOFA_HRTF* h, const std::string& name, const SofaReadOptions& 
         if (h->DataSamplingRate.values[i] != h->DataSamplingRate.values[0])
             throw UnsupportedConventionError(prefix + "has several sampling rates");
 
-    // Source positions: M x 3 (or one shared I x 3), spherical after mysofa_tospherical.
-    const unsigned pos_elements = h->SourcePosition.elements;
-    if (h->SourcePosition.values == nullptr || (pos_elements != M * 3 && pos_elements != 3))
-        throw MalformedFileError(prefix + "SourcePosition holds " + std::to_string(pos_elements) +
-                                 " values, expected M x 3 = " + std::to_string(M * 3));
-    if (pos_elements == 3 && M > 1)
-        throw UnsupportedConventionError(prefix + "all " + std::to_string(M) +
-                                         " measurements share one source position; not an HRIR "
-                                         "set over directions");
-    const std::string pos_type = attribute(h->SourcePosition.attributes, "Type");
-    if (pos_type != "spherical" && pos_type != "cartesian")
-        throw MalformedFileError(prefix + "SourcePosition:Type is '" + pos_type +
-                                 "', expected 'spherical' or 'cartesian'");
-    for (unsigned i = 0; i < pos_elements; ++i)
-        if (!std::isfinite(h->SourcePosition.values[i]))
-            throw InvalidDataError(prefix + "SourcePosition of measurement " + std::to_string(i / 3) +
-                                   " is not finite");
-    const std::string pos_units = attribute(h->SourcePosition.attributes, "Units");
-    mysofa_tospherical(h);  // cartesian -> (azimuth deg, elevation deg, radius)
-
-    std::vector<Direction> directions(M);
-    for (std::size_t m = 0; m < M; ++m) {
-        const float* p = h->SourcePosition.values + 3 * m;
-        directions[m] = {wrap_azimuth_deg(p[0]), p[1], p[2]};
-    }
-
-    HrirSet set(fs, N, std::move(directions));
-    float* dst = set.data().data();
-    for (std::size_t i = 0; i < M * R * N; ++i) dst[i] = h->DataIR.values[i];
+    HrirSet set(fs, N, source_directions(h->SourcePosition, M, prefix));
+    std::copy(h->DataIR.values, h->DataIR.values + M * R * N, set.data().begin());
 
     // Data.Delay: absent, I x R (one pair for all), or M x R.
     const unsigned de = h->DataDelay.values ? h->DataDelay.elements : 0;
@@ -142,36 +232,43 @@ HrirSet convert(MYSOFA_HRTF* h, const std::string& name, const SofaReadOptions& 
     Metadata& meta = set.metadata;
     meta.source_path = name;
     meta.source_convention = conventions;
+    // libmysofa lists the attributes last-read first; reversed they are in file order.
     for (MYSOFA_ATTRIBUTE* a = h->attributes; a; a = a->next) {
-        if (!a->name) continue;
+        if (!a->name || a->name[0] == '_')
+            continue;  // '_' names are netCDF's own
         const std::string key = a->name;
-        if (key == "DIMENSION_LIST" || key == "NAME" || key == "CLASS" || key == "REFERENCE_LIST" ||
-            key == "_NCProperties")
+        if (key == "DIMENSION_LIST" || key == "NAME" || key == "CLASS" || key == "REFERENCE_LIST")
             continue;
         meta.attributes.emplace_back(key, a->value ? a->value : "");
     }
+    std::reverse(meta.attributes.begin(), meta.attributes.end());
     meta.title = meta.attribute("Title");
     meta.database_name = meta.attribute("DatabaseName");
     meta.listener_short_name = meta.attribute("ListenerShortName");
     meta.license = meta.attribute("License");
     meta.comment = meta.attribute("Comment");
-    (void)pos_units;
 
     set.validate();
-    if (options.apply_delays && set.has_delays()) apply_delays(set);
+    if (options.apply_delays && set.has_delays())
+        apply_delays(set);
     return set;
 }
 
-// libmysofa refuses files without Data.IR before pinna can read their attributes, so a
-// valid file of a transfer-function or other non-FIR convention would look corrupt. The
-// convention name is stored as plain bytes in the HDF5 attribute; find it to say so.
+// libmysofa refuses some valid files of transfer-function conventions before pinna can
+// read their attributes (a frequency variable "N" turns the dimension N into a variable,
+// which its reader does not accept), so they would look corrupt. The convention name is
+// stored as plain bytes in the HDF5 attribute; find it to say so. Only used once libmysofa
+// has failed, so a false match can only change the kind of error, never accept a file.
 const char* non_fir_convention_in(const void* bytes, std::size_t size) {
-    static const char* const kNames[] = {"SimpleFreeFieldTF", "SimpleFreeFieldSOS", "GeneralTF-E",
-                                         "GeneralTF", "FreeFieldDirectivityTF", "GeneralSOS"};
+    static const char* const kNames[] = {
+        "SimpleFreeFieldHRTF", "SimpleFreeFieldTF", "SimpleFreeFieldHRSOS",
+        "SimpleFreeFieldSOS",  "FreeFieldHRTF",     "FreeFieldDirectivityTF",
+        "GeneralTF",           "GeneralSOS"};
     const char* begin = static_cast<const char*>(bytes);
     for (const char* name : kNames) {
         const std::size_t n = std::strlen(name);
-        if (size >= n && std::search(begin, begin + size, name, name + n) != begin + size) return name;
+        if (size >= n && std::search(begin, begin + size, name, name + n) != begin + size)
+            return name;
     }
     return nullptr;
 }
@@ -192,12 +289,14 @@ HrirSet read_sofa_memory(const void* bytes, std::size_t size, const std::string&
                          const SofaReadOptions& options) {
     if (size > options.max_file_bytes)
         throw InvalidDataError(name + ": file of " + std::to_string(size) +
-                               " bytes is larger than the cap of " + std::to_string(options.max_file_bytes));
+                               " bytes is larger than the cap of " +
+                               std::to_string(options.max_file_bytes));
     if (!detail::looks_like_hdf5(bytes, size))
         throw MalformedFileError(name + ": not a SOFA file (no HDF5/netCDF-4 signature)");
     int err = MYSOFA_OK;
     MysofaPtr h(mysofa_load_data(static_cast<const char*>(bytes), size, &err));
-    if (!h || err != MYSOFA_OK) throw_load_error(err, name, bytes, size);
+    if (!h || err != MYSOFA_OK)
+        throw_load_error(err, name, bytes, size);
     return convert(h.get(), name, options);
 }
 
