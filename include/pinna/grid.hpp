@@ -108,9 +108,9 @@ std::vector<Direction> grid_from_spec(const std::string& spec);
 // Sparse subsets of the SONICOM Listener Acoustic Personalisation challenge
 
 /// Indices into `directions` of the LAP sparse subset of `level` 100, 19, 5 or 3
-/// (docs: /work/shared/docs/metrics.md).
+/// (as the metrics definitions of the LAP challenge describe them).
 ///   100: the directions sorted by azimuth (wrapped to [0, 360)), then elevation, and every
-///        8th taken starting with the first; on SONICOM's 793 directions these are 100.
+///        8th taken starting with the first: ceil(M / 8) directions, 100 on SONICOM's 793.
 ///        Angles are compared after rounding to 1e-6 degree (an azimuth that rounds to 360
 ///        counts as 0), so round-off from a file reader cannot reorder equal angles; equal
 ///        pairs keep their file order. Returned in that sorted order.
