@@ -62,8 +62,10 @@ double onset_samples(const float* ir, std::size_t n, const OnsetOptions& options
 /// itd_samples(): the LAP challenge metric (docs: metrics.md), i.e. both ears low-passed
 /// with a 10th-order Butterworth at 3 kHz (causal), Hilbert envelopes (|analytic signal|,
 /// computed with an n-point FFT like scipy.signal.hilbert), full cross-correlation of the
-/// two envelopes over all 2n-1 lags, lag of the maximum (the first one on ties, scanning
-/// from "left lags most" to "right lags most") in whole samples.
+/// two envelopes over all 2n-1 lags, lag of the maximum in whole samples. On exact ties
+/// the largest ITD wins, as numpy.argmax over numpy.correlate(left, right, 'full') picks.
+/// (The LAP code reports argmax - n instead of argmax - (n - 1): one sample off, which
+/// cancels in the ITD error.)
 ///
 /// itd_fractional_samples(): the same low-passed envelopes, but the cross-correlation is
 /// evaluated on a grid `upsample` times finer by band-limited (zero-padded FFT)
