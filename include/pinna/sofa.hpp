@@ -20,6 +20,14 @@ struct SofaReadOptions {
     std::size_t max_measurements = 200000;
     std::size_t max_taps = 1u << 20;
     std::size_t max_file_bytes = std::size_t{1} << 30;
+    /// Parse in a forked child process (POSIX) with a time limit and a memory cap, so that
+    /// a crash or hang of the HDF5 parser on a corrupt file becomes a MalformedFileError
+    /// instead of taking the caller down (libmysofa has had many such bugs). Costs a fork
+    /// and a copy of the set through a pipe (a few milliseconds). Turn off only for trusted
+    /// files, or where fork() is not allowed.
+    bool isolate = true;
+    unsigned time_limit_s = 60;                             ///< with isolate
+    std::size_t memory_limit_bytes = std::size_t{4} << 30;  ///< with isolate (not under sanitizers)
 };
 
 /// Reads a SOFA file of convention SimpleFreeFieldHRIR, GeneralFIR, GeneralFIR-E with one

@@ -15,6 +15,7 @@
 #include "pinna/error.hpp"
 #include "pinna/sofa.hpp"
 #include "sofa/hdf5_probe.hpp"
+#include "sofa/isolation.hpp"
 
 namespace pinna {
 namespace {
@@ -293,11 +294,22 @@ HrirSet read_sofa_memory(const void* bytes, std::size_t size, const std::string&
                                std::to_string(options.max_file_bytes));
     if (!detail::looks_like_hdf5(bytes, size))
         throw MalformedFileError(name + ": not a SOFA file (no HDF5/netCDF-4 signature)");
-    int err = MYSOFA_OK;
-    MysofaPtr h(mysofa_load_data(static_cast<const char*>(bytes), size, &err));
-    if (!h || err != MYSOFA_OK)
-        throw_load_error(err, name, bytes, size);
-    return convert(h.get(), name, options);
+    auto parse = [&]() {
+        int err = MYSOFA_OK;
+        MysofaPtr h(mysofa_load_data(static_cast<const char*>(bytes), size, &err));
+        if (!h || err != MYSOFA_OK)
+            throw_load_error(err, name, bytes, size);
+        return convert(h.get(), name, options);
+    };
+    if (!options.isolate)
+        return parse();
+    detail::IsolationLimits limits;
+    limits.time_limit_s = options.time_limit_s;
+    limits.memory_limit_bytes = options.memory_limit_bytes;
+    limits.max_measurements = options.max_measurements;
+    // The child may lengthen IRs by applying delays; leave room for that.
+    limits.max_taps = options.max_taps + (options.max_taps >> 1) + 64;
+    return detail::load_isolated(parse, name, limits);
 }
 
 HrirSet read_sofa(const std::string& path, const SofaReadOptions& options) {

@@ -108,8 +108,8 @@ Attributes global_attributes(const HrirSet& set, const SofaWriteOptions& options
     for (const auto& [key, value] : meta.attributes) {
         if (key.empty() || key[0] == '_')
             continue;  // reserved for netCDF itself
-        const bool seen =
-            std::any_of(out.begin(), out.end(), [&](const auto& kv) { return kv.first == key; });
+        const bool seen = std::any_of(out.begin(), out.end(),
+                                      [&name = key](const auto& kv) { return kv.first == name; });
         if (!seen)
             out.emplace_back(key, value);
     }
