@@ -1,0 +1,242 @@
+// Neural HRTF models: TorchScript archives (models/*.pt) run with LibTorch.
+//
+// Link pinna::torch (target pinna_torch, defines PINNA_HAS_TORCH). No LibTorch type appears
+// here: this header compiles as fast as the rest of pinna.
+//
+// Every archive carries a "meta.json" extra file saying what it is ("kind"), its sample
+// rate, FFT size and methods; the runners check it at load time and check every output
+// shape against it at run time (ModelError naming expected and actual shapes).
+//
+// The models work on dB magnitudes and interaural time differences (MagnitudeItd), and the
+// runners turn those back into HRIRs: the minimum-phase IR of each magnitude, delayed by a
+// base delay (both ears) plus the ITD (lagging ear only), in whole samples.
+//
+// ITD sign: pinna's everywhere (pinna/time_domain.hpp), t_right - t_left, positive for
+// sources on the left. The archives' own convention (the Python side's metrics.md code,
+// t_left - t_right) is converted inside the runners.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pinna/geometry.hpp"
+#include "pinna/hrir_set.hpp"
+#include "pinna/spectrum.hpp"
+
+namespace pinna {
+
+// ---------------------------------------------------------------------------------------
+// Runtime
+
+/// Threads LibTorch uses for one model call (torch::set_num_threads; the first call also
+/// sizes the inter-op pool). Throws InvalidArgumentError for a count below 1.
+void set_model_threads(int threads);
+/// Current intra-op thread count.
+int model_threads();
+
+// ---------------------------------------------------------------------------------------
+// Model files
+
+constexpr const char* kUpsamplerModelFile = "upsampler.pt";
+constexpr const char* kPersonalizationModelFile = "personalization.pt";
+constexpr const char* kAutoencoderModelFile = "autoencoder.pt";
+
+/// Where pinna looks for its models: $PINNA_MODEL_DIR when set and not empty, else the
+/// models/ folder of the source tree pinna was built from.
+std::string model_directory();
+/// model_directory() + "/" + file.
+std::string default_model_path(const std::string& file);
+
+/// What an archive's meta.json says about it.
+struct ModelInfo {
+    std::string path;
+    std::string name;
+    std::string version;
+    std::string kind;  ///< "upsampler", "personalization", "autoencoder"
+    std::string description;
+    double sample_rate_hz = 0.0;
+    std::size_t taps = 0;   ///< HRIR length, also the FFT size of the spectra
+    std::size_t bins = 0;   ///< taps / 2 + 1
+    std::string meta_json;  ///< the whole meta.json text
+};
+
+// ---------------------------------------------------------------------------------------
+// dB magnitudes + ITD, the representation the models read and write
+
+struct MagnitudeItd {
+    /// 20 log10 max(|rfft(ir, fft_size)|, 1e-10) per direction and ear (floor
+    /// kMagnitudeFloorDb, as the models' training data).
+    SpectrumSet db;
+    /// One per direction, seconds, pinna's sign (t_right - t_left).
+    std::vector<double> itd_s;
+};
+
+/// dB magnitudes (fft_size = taps) and LAP-metric ITDs (whole samples, ItdEstimator::itd_s)
+/// of a set; Data.Delay, if the set carries it, is applied first. Throws InvalidDataError
+/// for an invalid set.
+MagnitudeItd magnitude_itd(const HrirSet& set);
+
+/// Mean over directions of the leading ear's pure delay in the IRs' minimum-phase
+/// decompositions (to_minimum_phase; the smaller of the two ears' delays), in samples: the
+/// base delay that gives rendered sets the onsets of the measured ones.
+double leading_ear_delay_samples(const HrirSet& set);
+
+struct RenderOptions {
+    std::size_t taps = 0;             ///< length of the rendered IRs; 0: the spectra's fft_size
+    double base_delay_samples = 0.0;  ///< delay of the leading ear, rounded to whole samples
+    /// Choose the lagging ear's delay so that the LAP-metric ITD of the rendered pair is the
+    /// requested ITD rounded to whole samples: the minimum-phase pair alone already has a
+    /// metric ITD (rarely 0 for lateral directions), which is subtracted, and the result is
+    /// measured and corrected again (at most 3 renderings). When false, the lagging ear is
+    /// delayed by exactly round(|ITD| * fs).
+    bool match_metric_itd = true;
+};
+
+/// HRIRs from dB magnitudes and ITDs: each ear's minimum-phase IR (minimum_phase_hrirs),
+/// delayed by whole samples: base delay on both ears, plus the ITD on the lagging ear (the
+/// right one for ITD > 0; see match_metric_itd). Delays are part of the IRs (the set has no
+/// delays_samples); IRs are cut at `taps`. Throws InvalidArgumentError for inconsistent
+/// sizes or a negative base delay.
+HrirSet render_magnitude_itd(const MagnitudeItd& spectra, const RenderOptions& options = {});
+
+// ---------------------------------------------------------------------------------------
+// Upsampler: a few measured directions -> any directions
+
+/// Runs an archive of kind "upsampler" (models/upsampler.pt: a Gaussian-process posterior
+/// with a spherical-harmonic population prior; see models/README.md). Const methods are
+/// safe to call from several threads.
+class Upsampler {
+  public:
+    /// Loads and checks the archive. Throws IoError (missing file), ModelError (not a
+    /// TorchScript archive, meta.json missing or invalid, another kind, a method missing).
+    explicit Upsampler(const std::string& path = default_model_path(kUpsamplerModelFile));
+    ~Upsampler();
+    Upsampler(Upsampler&&) noexcept;
+    Upsampler& operator=(Upsampler&&) noexcept;
+
+    const ModelInfo& info() const noexcept;
+
+    /// The one-call path. The measured set is resampled to the model's rate if needed and
+    /// cut (faded) or zero-padded to its taps; its magnitudes and metric ITDs go through the
+    /// model; the result is rendered (render_magnitude_itd) with the measured set's
+    /// leading_ear_delay_samples as base delay. Returns a set at `targets` (distances kept), at
+    /// the model's sample rate and taps, metadata copied from `measured`. Throws
+    /// InvalidDataError for an invalid measured set, InvalidArgumentError for no or
+    /// non-finite targets, ModelError when the model fails or returns unexpected shapes.
+    HrirSet upsample(const HrirSet& measured, const std::vector<Direction>& targets) const;
+
+    /// The model's forward pass: magnitudes and ITDs at `targets` from measured ones.
+    /// `measured.db` must have the model's fft_size (InvalidArgumentError otherwise) and
+    /// finite values (InvalidDataError); its sample rate is not checked.
+    MagnitudeItd predict(const MagnitudeItd& measured, const std::vector<Direction>& targets) const;
+
+    /// The population-average magnitudes and ITDs at `targets` (no measurement), if the
+    /// archive has the "population" method (ModelError otherwise).
+    MagnitudeItd population(const std::vector<Direction>& targets) const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Personalization: anthropometry -> HRIR set
+
+/// One anthropometric feature a personalization model reads.
+struct FeatureInfo {
+    std::string name;   ///< column name in anthropometry tables (e.g. "x1", "L_d1")
+    std::string unit;   ///< e.g. "cm", "deg" (may be empty)
+    double mean = 0.0;  ///< training mean
+    double std = 1.0;   ///< training standard deviation
+    double min = 0.0;   ///< smallest training value
+    double max = 0.0;   ///< largest training value
+};
+
+/// Runs an archive of kind "personalization" (see models/README.md). Const methods are safe
+/// to call from several threads.
+class PersonalizationModel {
+  public:
+    /// As Upsampler's constructor, for kind "personalization".
+    explicit PersonalizationModel(
+        const std::string& path = default_model_path(kPersonalizationModelFile));
+    ~PersonalizationModel();
+    PersonalizationModel(PersonalizationModel&&) noexcept;
+    PersonalizationModel& operator=(PersonalizationModel&&) noexcept;
+
+    const ModelInfo& info() const noexcept;
+    /// Names of the features predict() reads, in order.
+    std::vector<std::string> features() const;
+    const std::vector<FeatureInfo>& feature_info() const noexcept;
+    /// The directions the model predicts.
+    const std::vector<Direction>& grid() const noexcept;
+
+    /// The model's magnitudes and ITDs on its grid for one subject (values in features()
+    /// order and units). Throws InvalidArgumentError when the count is not
+    /// features().size() (naming both), InvalidDataError naming the first NaN/Inf feature.
+    MagnitudeItd predict_spectra(const std::vector<double>& anthropometry) const;
+
+    /// An HRIR set for one subject: on the model's grid, or, when `targets` is given, on
+    /// those directions (time-aligned barycentric interpolation from the model's grid).
+    /// Sample rate and taps are the model's; metadata names the model.
+    HrirSet predict(const std::vector<double>& anthropometry,
+                    const std::vector<Direction>* targets = nullptr) const;
+
+    /// One line per feature further than `max_sigma` training standard deviations from the
+    /// training mean, naming the feature, value, unit and training range.
+    std::vector<std::string> warnings(const std::vector<double>& anthropometry,
+                                      double max_sigma = 4.0) const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Latent codec: HRTF magnitudes <-> a small code per direction and ear
+
+/// What LatentCodec::encode returns: everything decode needs.
+struct LatentCodes {
+    std::size_t latent_size = 0;
+    std::vector<Direction> directions;
+    /// directions.size() x 2 x latent_size, [m][ear][i].
+    std::vector<float> codes;
+    /// One per direction, seconds, pinna's sign (ITDs are not encoded by the network).
+    std::vector<double> itd_s;
+    /// Base delay of the encoded set (samples), applied again by decode.
+    double base_delay_samples = 0.0;
+    double sample_rate_hz = 0.0;
+    Metadata metadata;
+
+    const float* code(std::size_t m, Ear ear) const noexcept {
+        return codes.data() + (m * kEars + static_cast<std::size_t>(ear)) * latent_size;
+    }
+};
+
+/// Runs an archive of kind "autoencoder" (see models/README.md). Const methods are safe to
+/// call from several threads.
+class LatentCodec {
+  public:
+    explicit LatentCodec(const std::string& path = default_model_path(kAutoencoderModelFile));
+    ~LatentCodec();
+    LatentCodec(LatentCodec&&) noexcept;
+    LatentCodec& operator=(LatentCodec&&) noexcept;
+
+    const ModelInfo& info() const noexcept;
+    std::size_t latent_size() const noexcept;
+
+    /// Codes of every direction and ear of a set (resampled / cut to the model's rate and
+    /// taps first), plus its metric ITDs and base delay.
+    LatentCodes encode(const HrirSet& set) const;
+    /// The magnitudes the codes stand for, with the codes' ITDs.
+    MagnitudeItd decode_spectra(const LatentCodes& codes) const;
+    /// HRIRs rebuilt from codes (render_magnitude_itd with the codes' base delay).
+    HrirSet decode(const LatentCodes& codes) const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pinna

@@ -1,0 +1,174 @@
+// The neural commands, built when LibTorch is available: `pinna predict` and
+// `pinna upsample --method neural`.
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <system_error>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/grid_arg.hpp"
+#include "pinna/anthropometry.hpp"
+#include "pinna/error.hpp"
+#include "pinna/models.hpp"
+#include "pinna/sofa.hpp"
+
+namespace pinna::cli {
+
+const char* const kPredictHelp =
+    "usage: pinna predict --anthropometry FILE.csv|FILE.json -o OUT_DIR\n"
+    "                     [--grid REF.sofa|fibonacci:N|lebedev:N] [--model PATH]\n"
+    "                     [--threads N]\n\n"
+    "Predicts a personal HRIR set for every subject of an anthropometry table with the\n"
+    "personalization model and writes OUT_DIR/<subject>.sofa (SimpleFreeFieldHRIR,\n"
+    "atomically; OUT_DIR is created if missing). The table's columns are matched to the\n"
+    "model's features by name (see models/README.md); a subject with a missing or invalid\n"
+    "value is reported and skipped, and the others are still written. Features far outside\n"
+    "the training population (more than 4 standard deviations) are reported as warnings.\n\n"
+    "  --anthropometry F  CSV (header row, first column the subject id) or JSON table\n"
+    "  -o, --output DIR   output folder (required)\n"
+    "  --grid G           directions of the output: those of a SOFA file, or a generated\n"
+    "                     grid (fibonacci:N, lebedev:N); default: the model's own grid\n"
+    "  --model PATH       personalization model (default: models/personalization.pt, or\n"
+    "                     $PINNA_MODEL_DIR/personalization.pt)\n"
+    "  --threads N        threads for the model (default: LibTorch's choice)\n\n"
+    "exit status: 0 when every subject was written, 1 when any failed (after trying all)\n";
+
+namespace {
+
+void apply_threads(const Args& args) {
+    if (!args.has("--threads"))
+        return;
+    const long threads = args.get_long("--threads", 0);
+    if (threads < 1 || threads > 1024)
+        throw UsageError("--threads must be a count from 1 to 1024, got " + args.get("--threads"));
+    set_model_threads(static_cast<int>(threads));
+}
+
+// A file name for a subject id: path separators and control or shell-hostile characters
+// become '_'; an id that is empty or only dots becomes "row<line>".
+std::string file_stem(const std::string& subject, std::size_t line) {
+    std::string s;
+    for (const char c : subject) {
+        const auto u = static_cast<unsigned char>(c);
+        const bool safe = std::isalnum(u) || c == '-' || c == '_' || c == '.' || u >= 0x80;
+        s += safe ? c : '_';
+    }
+    if (s.find_first_not_of('.') == std::string::npos)
+        s = "row" + std::to_string(line);
+    return s.substr(0, 200);
+}
+
+void make_directory(const std::string& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec || !std::filesystem::is_directory(dir))
+        throw IoError(dir + ": cannot create the output folder (" +
+                      (ec ? ec.message() : std::string("exists and is not a folder")) + ")");
+}
+
+}  // namespace
+
+int run_predict(const Argv& argv) {
+    const Args args(argv, {},
+                    {"--anthropometry", "-o", "--output", "--grid", "--model", "--threads"});
+    args.expect_positionals(0, "no positional arguments");
+    const std::string table_path = args.get("--anthropometry");
+    if (table_path.empty())
+        throw UsageError("--anthropometry FILE.csv|FILE.json is required");
+    const std::string out_dir = args.get("-o", args.get("--output"));
+    if (out_dir.empty())
+        throw UsageError("-o OUT_DIR is required");
+    apply_threads(args);
+
+    const AnthropometryTable table = read_anthropometry(table_path);
+    const PersonalizationModel model(
+        args.get("--model", default_model_path(kPersonalizationModelFile)));
+    std::vector<Direction> grid;
+    if (args.has("--grid"))
+        grid = read_grid_argument(args.get("--grid"));
+
+    // A feature the table lacks entirely would fail every row: say so once.
+    std::string absent;
+    for (const std::string& f : model.features()) {
+        bool found = false;
+        for (const std::string& column : table.features)
+            found = found || column == f;
+        if (!found)
+            absent += (absent.empty() ? "" : ", ") + f;
+    }
+    if (!absent.empty())
+        throw InvalidDataError(table.source + ": the model " + model.info().path +
+                               " needs the feature column(s) " + absent +
+                               ", which the table does not have");
+    make_directory(out_dir);
+
+    const bool progress = ::isatty(STDERR_FILENO) != 0;
+    const std::size_t total = table.rows.size();
+    std::size_t written = 0, failed = 0, warned = 0;
+    std::set<std::string> used_names;
+    for (std::size_t i = 0; i < total; ++i) {
+        const AnthropometryRow& row = table.rows[i];
+        if (progress)
+            std::fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, total, row.subject.c_str());
+        try {
+            const std::vector<double> values = select_features(table, i, model.features());
+            const std::vector<std::string> warnings = model.warnings(values);
+            if (!warnings.empty()) {
+                ++warned;
+                for (const std::string& w : warnings)
+                    std::fprintf(stderr, "%spinna: warning: subject %s: %s\n",
+                                 progress ? "\r\033[K" : "", row.subject.c_str(), w.c_str());
+            }
+            HrirSet set = model.predict(values, args.has("--grid") ? &grid : nullptr);
+            set.metadata.listener_short_name = row.subject;
+            set.metadata.title = "HRIRs of " + row.subject + " predicted from anthropometry";
+            set.metadata.comment = "Predicted by pinna with " + model.info().name + " " +
+                                   model.info().version + " from " + table.source + " line " +
+                                   std::to_string(row.line);
+            set.metadata.set_attribute("Comment", set.metadata.comment);
+            std::string stem = file_stem(row.subject, row.line);
+            if (!used_names.insert(stem).second) {
+                stem += "_line" + std::to_string(row.line);
+                used_names.insert(stem);
+            }
+            write_sofa(set, out_dir + "/" + stem + ".sofa");
+            ++written;
+        } catch (const Error& e) {
+            ++failed;
+            std::fprintf(stderr, "%spinna: error: subject %s (%s line %zu): %s (%s)\n",
+                         progress ? "\r\033[K" : "", row.subject.c_str(), table.source.c_str(),
+                         row.line, e.what(), to_string(e.kind()));
+        }
+    }
+    if (progress)
+        std::fprintf(stderr, "\r\033[K");
+    std::printf(
+        "predicted %zu of %zu subjects -> %s/ (%zu failed, %zu with out-of-range features)\n",
+        written, total, out_dir.c_str(), failed, warned);
+    return failed == 0 ? 0 : 1;
+}
+
+int run_upsample_neural(const Args& args) {
+    const std::string sparse_path = args.positionals()[0];
+    const std::string out = args.get("-o", args.get("--output"));
+    const HrirSet sparse = read_sofa(sparse_path);
+    const std::vector<Direction> grid = read_grid_argument(args.get("--grid"));
+    const Upsampler model(args.get("--model", default_model_path(kUpsamplerModelFile)));
+    HrirSet dense = model.upsample(sparse, grid);
+    dense.metadata.set_attribute("Comment", "Upsampled by pinna (neural, " + model.info().name +
+                                                " " + model.info().version + ") from " +
+                                                std::to_string(sparse.measurements()) +
+                                                " directions of " + sparse_path);
+    dense.metadata.comment = dense.metadata.attribute("Comment");
+    write_sofa(dense, out);
+    std::printf("upsampled %zu -> %zu directions (neural, %s) -> %s\n", sparse.measurements(),
+                dense.measurements(), model.info().path.c_str(), out.c_str());
+    return 0;
+}
+
+}  // namespace pinna::cli

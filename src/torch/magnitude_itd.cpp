@@ -1,0 +1,108 @@
+// dB magnitudes + metric ITD of a set, and the way back to HRIRs.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "pinna/delay.hpp"
+#include "pinna/error.hpp"
+#include "pinna/models.hpp"
+#include "pinna/time_domain.hpp"
+
+namespace pinna {
+
+MagnitudeItd magnitude_itd(const HrirSet& input) {
+    input.validate();
+    HrirSet applied;
+    const HrirSet* set = &input;
+    if (input.has_delays()) {
+        applied = input;
+        apply_delays(applied);
+        set = &applied;
+    }
+    MagnitudeItd out;
+    out.db = magnitude_db(to_hrtf(*set), kMagnitudeFloorDb);
+    const ItdEstimator itd(set->sample_rate_hz(), set->taps());
+    out.itd_s.resize(set->measurements());
+    for (std::size_t m = 0; m < set->measurements(); ++m)
+        out.itd_s[m] = itd.itd_s(set->ir(m, Ear::left), set->ir(m, Ear::right));
+    return out;
+}
+
+double leading_ear_delay_samples(const HrirSet& set) {
+    if (set.measurements() == 0)
+        return 0.0;
+    const HrirSet mp = to_minimum_phase(set);
+    double sum = 0.0;
+    for (std::size_t m = 0; m < mp.measurements(); ++m)
+        sum += std::min(mp.delay_samples(m, Ear::left), mp.delay_samples(m, Ear::right));
+    return sum / static_cast<double>(mp.measurements());
+}
+
+HrirSet render_magnitude_itd(const MagnitudeItd& spectra, const RenderOptions& options) {
+    const SpectrumSet& db = spectra.db;
+    const std::size_t m_count = db.measurements();
+    if (db.data.size() != m_count * kEars * db.bins())
+        throw InvalidArgumentError("render_magnitude_itd: " + std::to_string(db.data.size()) +
+                                   " dB values for " + std::to_string(m_count) +
+                                   " directions x 2 ears x " + std::to_string(db.bins()) + " bins");
+    if (spectra.itd_s.size() != m_count)
+        throw InvalidArgumentError("render_magnitude_itd: " + std::to_string(spectra.itd_s.size()) +
+                                   " ITDs for " + std::to_string(m_count) + " directions");
+    if (!(db.sample_rate_hz > 0.0) || !std::isfinite(db.sample_rate_hz))
+        throw InvalidArgumentError("render_magnitude_itd: sample rate " +
+                                   std::to_string(db.sample_rate_hz) + " Hz is not positive");
+    if (!(options.base_delay_samples >= 0.0) || !std::isfinite(options.base_delay_samples))
+        throw InvalidArgumentError("render_magnitude_itd: base delay " +
+                                   std::to_string(options.base_delay_samples) +
+                                   " samples is not a finite non-negative number");
+    for (std::size_t m = 0; m < m_count; ++m)
+        if (!std::isfinite(spectra.itd_s[m]))
+            throw InvalidArgumentError("render_magnitude_itd: ITD of direction " +
+                                       std::to_string(m) + " is not finite");
+    const std::size_t taps = options.taps == 0 ? db.fft_size : options.taps;
+    const double fs = db.sample_rate_hz;
+
+    const HrirSet mp = minimum_phase_hrirs(db, taps);
+    HrirSet out(fs, taps, db.directions);
+    const ItdEstimator itd(fs, taps);
+    const long base = std::lround(options.base_delay_samples);
+    for (std::size_t m = 0; m < m_count; ++m) {
+        const float* left = mp.ir(m, Ear::left);
+        const float* right = mp.ir(m, Ear::right);
+        float* out_left = out.ir(m, Ear::left);
+        float* out_right = out.ir(m, Ear::right);
+        // Delaying the right ear by d adds d to t_right - t_left.
+        const auto render = [&](long extra) {
+            delay_signal(left, taps, static_cast<double>(base + std::max(-extra, 0L)), out_left,
+                         taps);
+            delay_signal(right, taps, static_cast<double>(base + std::max(extra, 0L)), out_right,
+                         taps);
+        };
+        const long want = std::lround(spectra.itd_s[m] * fs);
+        if (!options.match_metric_itd) {
+            render(want);
+            continue;
+        }
+        // The metric is shift-equivariant up to the truncation at `taps` and the envelope's
+        // circular FFT, so one correction is almost always exact; a second catches the rest.
+        long extra = want - std::lround(itd.itd_samples(left, right));
+        long best_extra = extra;
+        long best_error = -1;
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            render(extra);
+            const long error = std::lround(itd.itd_samples(out_left, out_right)) - want;
+            if (best_error < 0 || std::labs(error) < best_error) {
+                best_error = std::labs(error);
+                best_extra = extra;
+            }
+            if (error == 0)
+                break;
+            extra -= error;
+        }
+        if (best_extra != extra || best_error != 0)
+            render(best_extra);
+    }
+    return out;
+}
+
+}  // namespace pinna

@@ -1,0 +1,144 @@
+// The magnitude + ITD representation and the way back to HRIRs, on signals with exact answers.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "pinna/error.hpp"
+#include "pinna/grid.hpp"
+#include "pinna/models.hpp"
+#include "pinna/time_domain.hpp"
+
+using namespace pinna;
+
+namespace {
+
+constexpr double kFs = 44100.0;
+
+MagnitudeItd flat_spectra(std::size_t m, std::size_t fft_size, double level_db) {
+    MagnitudeItd s;
+    s.db.sample_rate_hz = kFs;
+    s.db.fft_size = fft_size;
+    s.db.directions = fibonacci_grid(m);
+    s.db.data.assign(m * 2 * (fft_size / 2 + 1), level_db);
+    s.itd_s.assign(m, 0.0);
+    return s;
+}
+
+// Index of the largest |sample| and whether everything else is below `eps`.
+std::size_t single_peak(const float* x, std::size_t n, double eps, bool& clean) {
+    std::size_t p = 0;
+    for (std::size_t i = 1; i < n; ++i)
+        if (std::fabs(x[i]) > std::fabs(x[p]))
+            p = i;
+    clean = true;
+    for (std::size_t i = 0; i < n; ++i)
+        if (i != p && std::fabs(x[i]) > eps)
+            clean = false;
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("magnitude_itd of delayed impulses", "[magnitude_itd]") {
+    HrirSet set(kFs, 64, fibonacci_grid(3));
+    for (std::size_t m = 0; m < 3; ++m) {
+        set.ir(m, Ear::left)[3] = 0.5f;
+        set.ir(m, Ear::right)[3 + m * 2] = 0.25f;  // right ear lags by 0, 2, 4 samples
+    }
+    const MagnitudeItd s = magnitude_itd(set);
+    REQUIRE(s.db.fft_size == 64);
+    REQUIRE(s.db.bins() == 33);
+    for (std::size_t k = 0; k < 33; ++k) {
+        CHECK(s.db.values(1, Ear::left)[k] == Approx(20.0 * std::log10(0.5)).margin(1e-6));
+        CHECK(s.db.values(1, Ear::right)[k] == Approx(20.0 * std::log10(0.25)).margin(1e-6));
+    }
+    // pinna's sign: right ear later -> positive.
+    CHECK(s.itd_s[0] == 0.0);
+    CHECK(s.itd_s[1] * kFs == Approx(2.0));
+    CHECK(s.itd_s[2] * kFs == Approx(4.0));
+    // pure delays of the minimum-phase split: left 3, right 3, 5, 7; the leading ear's is 3
+    CHECK(leading_ear_delay_samples(set) == Approx(3.0).margin(0.02));
+    HrirSet later = set;
+    later.ir(0, Ear::left)[3] = 0.0f;
+    later.ir(0, Ear::left)[9] = 0.5f;  // direction 0: left 9, right 3 -> leading 3
+    later.ir(2, Ear::left)[3] = 0.0f;
+    later.ir(2, Ear::left)[12] = 0.5f;  // direction 2: left 12, right 7 -> leading 7
+    CHECK(leading_ear_delay_samples(later) == Approx((3.0 + 3.0 + 7.0) / 3.0).margin(0.02));
+
+    // Data.Delay is applied before measuring.
+    HrirSet delayed = set;
+    delayed.delays_samples().assign(6, 0.0);
+    delayed.delays_samples()[0 * 2 + 0] = 5.0;  // left ear of direction 0 five samples later
+    CHECK(magnitude_itd(delayed).itd_s[0] * kFs == Approx(-5.0));
+}
+
+TEST_CASE("render_magnitude_itd puts the ITD on the lagging ear", "[magnitude_itd]") {
+    MagnitudeItd s = flat_spectra(3, 64, 0.0);
+    s.itd_s = {5.0 / kFs, -3.0 / kFs, 2.4 / kFs};
+    RenderOptions options;
+    options.base_delay_samples = 10.2;  // rounded to 10
+    const HrirSet out = render_magnitude_itd(s, options);
+    REQUIRE(out.taps() == 64);
+    REQUIRE(!out.has_delays());
+    const std::size_t want_left[3] = {10, 13, 10};
+    const std::size_t want_right[3] = {15, 10, 12};
+    for (std::size_t m = 0; m < 3; ++m) {
+        bool clean_l = false, clean_r = false;
+        CHECK(single_peak(out.ir(m, Ear::left), 64, 1e-5, clean_l) == want_left[m]);
+        CHECK(single_peak(out.ir(m, Ear::right), 64, 1e-5, clean_r) == want_right[m]);
+        CHECK(clean_l);
+        CHECK(clean_r);
+        CHECK(out.ir(m, Ear::left)[want_left[m]] == Approx(1.0).margin(1e-5));
+    }
+    // And back: the flat 0 dB magnitudes and the whole-sample ITDs.
+    const MagnitudeItd back = magnitude_itd(out);
+    CHECK(back.itd_s[0] * kFs == Approx(5.0));
+    CHECK(back.itd_s[1] * kFs == Approx(-3.0));
+    CHECK(back.itd_s[2] * kFs == Approx(2.0));
+    for (const double v : back.db.data)
+        CHECK(v == Approx(0.0).margin(1e-4));
+}
+
+TEST_CASE("render_magnitude_itd matches the metric ITD of unlike ears", "[magnitude_itd]") {
+    // Left ear flat, right ear a steep low-pass: the minimum-phase pair alone already has a
+    // metric ITD (the low-passed envelope of the right ear peaks later); the renderer
+    // corrects for it so the rendered pair measures as requested.
+    MagnitudeItd s = flat_spectra(1, 256, 0.0);
+    double* right = s.db.values(0, Ear::right);
+    for (std::size_t k = 0; k < 129; ++k) {
+        const double f = static_cast<double>(k) * kFs / 256.0;
+        right[k] = -10.0 * std::log10(1.0 + std::pow(f / 800.0, 8.0));
+    }
+    const ItdEstimator itd(kFs, 256);
+    const HrirSet mp = minimum_phase_hrirs(s.db, 256);
+    const double own = itd.itd_samples(mp.ir(0, Ear::left), mp.ir(0, Ear::right));
+    INFO("metric ITD of the minimum-phase pair: " << own << " samples");
+    REQUIRE(own != 0.0);
+    for (const double want : {-20.0, 0.0, 7.0, 25.0}) {
+        s.itd_s[0] = want / kFs;
+        RenderOptions o;
+        o.base_delay_samples = 20.0;
+        HrirSet out = render_magnitude_itd(s, o);
+        CHECK(itd.itd_samples(out.ir(0, Ear::left), out.ir(0, Ear::right)) == want);
+        o.match_metric_itd = false;
+        out = render_magnitude_itd(s, o);
+        const double uncorrected = itd.itd_samples(out.ir(0, Ear::left), out.ir(0, Ear::right));
+        CHECK(uncorrected != want);
+        CHECK(std::fabs(uncorrected - (want + own)) <= 1.0);
+    }
+}
+
+TEST_CASE("render_magnitude_itd refuses inconsistent input", "[magnitude_itd][errors]") {
+    MagnitudeItd s = flat_spectra(2, 32, 0.0);
+    s.itd_s.pop_back();
+    CHECK_THROWS_AS(render_magnitude_itd(s), InvalidArgumentError);
+    s = flat_spectra(2, 32, 0.0);
+    s.db.data.pop_back();
+    CHECK_THROWS_AS(render_magnitude_itd(s), InvalidArgumentError);
+    s = flat_spectra(2, 32, 0.0);
+    RenderOptions o;
+    o.base_delay_samples = -1.0;
+    CHECK_THROWS_AS(render_magnitude_itd(s, o), InvalidArgumentError);
+    s.itd_s[1] = std::nan("");
+    CHECK_THROWS_AS(render_magnitude_itd(s), InvalidArgumentError);
+}
