@@ -15,6 +15,13 @@ namespace pinna {
 void write_atomically(const std::string& target_path,
                       const std::function<void(const std::string& temporary_path)>& produce);
 
+/// Installs SIGINT, SIGTERM and SIGHUP handlers that remove the temporary files being
+/// written at that moment, then let the signal end the process as it would have. For
+/// programs (the pinna CLI calls it); a library never installs handlers by itself. A hard
+/// kill (SIGKILL, power loss) can leave a hidden ".NAME.*.tmp" file, never a partial
+/// NAME.
+void remove_temporaries_on_interrupt();
+
 /// Writes `bytes` to `target_path` atomically.
 void write_file_atomically(const std::string& target_path, const std::string& bytes);
 

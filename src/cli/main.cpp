@@ -6,6 +6,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "pinna/atomic_file.hpp"
 #include "pinna/error.hpp"
 
 #ifndef PINNA_VERSION
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
     // With `ulimit -f` exceeded, writes fail with EFBIG instead of killing the process, so
     // the atomic writer can clean up and report.
     std::signal(SIGXFSZ, SIG_IGN);
+    pinna::remove_temporaries_on_interrupt();
     if (argc < 2) {
         print_usage(stderr);
         return 2;

@@ -1,8 +1,10 @@
 #include "pinna/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +15,36 @@
 
 namespace pinna {
 namespace {
+
+// Temporary files being written right now, for the interrupt handler. Fixed slots and
+// atomic pointers so that the handler only reads memory that stays valid.
+constexpr int kSlots = 64;
+std::atomic<const char*> g_pending[kSlots];
+
+struct PendingTemporary {
+    int slot = -1;
+    explicit PendingTemporary(const std::string& path) {
+        for (int i = 0; i < kSlots; ++i) {
+            const char* expected = nullptr;
+            if (g_pending[i].compare_exchange_strong(expected, path.c_str())) {
+                slot = i;
+                return;
+            }
+        }
+    }
+    ~PendingTemporary() {
+        if (slot >= 0)
+            g_pending[slot].store(nullptr);
+    }
+};
+
+extern "C" void remove_pending_and_reraise(int sig) {
+    for (auto& p : g_pending)
+        if (const char* path = p.load())
+            ::unlink(path);  // async-signal-safe
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
 
 std::string directory_of(const std::string& path) {
     const auto slash = path.find_last_of('/');
@@ -60,6 +92,7 @@ void write_atomically(const std::string& target_path,
         throw IoError(target_path + ": cannot write into folder '" + dir +
                       "': " + std::strerror(errno));
     const std::string tmp = temporary_name_for(target_path);
+    const PendingTemporary pending(tmp);
     try {
         produce(tmp);
         fsync_path(tmp, false);
@@ -71,6 +104,15 @@ void write_atomically(const std::string& target_path,
         throw;
     }
     fsync_path(dir, true);
+}
+
+void remove_temporaries_on_interrupt() {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+        struct sigaction action {};
+        action.sa_handler = remove_pending_and_reraise;
+        sigemptyset(&action.sa_mask);
+        ::sigaction(sig, &action, nullptr);
+    }
 }
 
 void write_file_atomically(const std::string& target_path, const std::string& bytes) {
