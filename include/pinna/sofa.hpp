@@ -60,6 +60,10 @@ struct SofaWriteOptions {
     /// attributes (each under about 1 kB) and refuses files with one over 4 kB; without the
     /// check such a file is written and libmysofa-based readers (pinna's too) drop text.
     bool verify_with_libmysofa = true;
+    /// Write in a forked child process: netCDF-C/HDF5 can crash when a write fails (a
+    /// full disk); isolated, that becomes an IoError and no file is left. Turn off where
+    /// fork() is not allowed.
+    bool isolate = true;
 };
 
 /// Writes `set` as a SimpleFreeFieldHRIR 1.0 file (SOFA 2.1, AES69-2022; netCDF-4/HDF5)

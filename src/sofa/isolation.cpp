@@ -218,18 +218,18 @@ HrirSet decode_result(const std::string& bytes, const std::string& name,
     return set;
 }
 
-HrirSet load_isolated(const std::function<HrirSet()>& load, const std::string& name,
-                      const IsolationLimits& limits) {
+std::string run_isolated(const std::function<std::string()>& work, const std::string& name,
+                         const IsolationLimits& limits, const std::string& role) {
     int fds[2];
     if (::pipe(fds) != 0)
-        throw IoError(name +
-                      ": cannot create a pipe for the isolated reader: " + std::strerror(errno));
+        throw IoError(name + ": cannot create a pipe for the isolated " + role + ": " +
+                      std::strerror(errno));
     const pid_t pid = ::fork();
     if (pid < 0) {
         const int err = errno;
         ::close(fds[0]);
         ::close(fds[1]);
-        throw IoError(name + ": cannot start the isolated reader: " + std::strerror(err));
+        throw IoError(name + ": cannot start the isolated " + role + ": " + std::strerror(err));
     }
     if (pid == 0) {
         // Child: parse, send the result or the error, and leave without running the
@@ -246,7 +246,7 @@ HrirSet load_isolated(const std::function<HrirSet()>& load, const std::string& n
         }
         std::string message;
         try {
-            message = encode_set(load());
+            message = work();
         } catch (const Error& e) {
             message = encode_error(static_cast<int>(e.kind()), e.what());
         } catch (const std::bad_alloc&) {
@@ -295,15 +295,30 @@ HrirSet load_isolated(const std::function<HrirSet()>& load, const std::string& n
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    const bool writer = role == "writer";
+    auto fail = [&](const std::string& what) {
+        if (writer)
+            throw IoError(name + ": " + what);
+        throw MalformedFileError(name + ": " + what);
+    };
     if (timed_out)
-        throw MalformedFileError(name + ": parsing did not finish within " +
-                                 std::to_string(limits.time_limit_s) +
-                                 " s (the file is corrupt or hostile)");
+        fail("the " + role + " did not finish within " + std::to_string(limits.time_limit_s) +
+             (writer ? " s" : " s (the file is corrupt or hostile)"));
     if (WIFSIGNALED(status))
-        throw MalformedFileError(name + ": the SOFA/HDF5 reader crashed on this file (signal " +
-                                 std::to_string(WTERMSIG(status)) + "); the file is corrupt");
+        fail(
+            "the SOFA/HDF5 " + role + " crashed (signal " + std::to_string(WTERMSIG(status)) + ")" +
+            (writer ? "; the disk may be full or the folder unwritable" : "; the file is corrupt"));
     if (bytes.empty())
-        throw MalformedFileError(name + ": the isolated reader returned nothing");
+        fail("the isolated " + role + " returned nothing");
+    if (bytes.size() >= 4 && std::memcmp(bytes.data(), kMagicError, 4) == 0)
+        decode_result(bytes, name, limits);  // throws the child's error
+    return bytes;
+}
+
+HrirSet load_isolated(const std::function<HrirSet()>& load, const std::string& name,
+                      const IsolationLimits& limits) {
+    const std::string bytes =
+        run_isolated([&] { return encode_set(load()); }, name, limits, "reader");
     return decode_result(bytes, name, limits);
 }
 

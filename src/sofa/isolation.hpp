@@ -20,6 +20,12 @@ struct IsolationLimits {
     std::size_t max_taps = 1u << 20;
 };
 
+/// Runs `work` in a forked child (with the limits' time and memory caps) and returns the
+/// bytes it produced; a pinna::Error thrown by `work` is rethrown here. A crash or timeout
+/// of the child is a MalformedFileError for role "reader", an IoError for role "writer".
+std::string run_isolated(const std::function<std::string()>& work, const std::string& name,
+                         const IsolationLimits& limits, const std::string& role);
+
 /// Runs `load` in a child process and returns its result; a pinna::Error thrown by `load`
 /// is rethrown here with the same kind and message. `name` is used in messages.
 HrirSet load_isolated(const std::function<HrirSet()>& load, const std::string& name,

@@ -31,6 +31,7 @@
 #include "pinna/atomic_file.hpp"
 #include "pinna/error.hpp"
 #include "pinna/sofa.hpp"
+#include "sofa/isolation.hpp"
 
 #ifndef PINNA_VERSION
 #define PINNA_VERSION "0.1.0"
@@ -364,9 +365,23 @@ void write_sofa(const HrirSet& set, const std::string& path, const SofaWriteOpti
     std::lock_guard<std::mutex> lock(netcdf_mutex());
     const Attributes globals = global_attributes(set, options);
     write_atomically(path, [&](const std::string& temporary) {
-        write_file(set, globals, path, temporary, options);
-        if (options.verify_with_libmysofa)
-            verify_with_libmysofa(set, globals, path, temporary);
+        auto write_and_check = [&] {
+            write_file(set, globals, path, temporary, options);
+            if (options.verify_with_libmysofa)
+                verify_with_libmysofa(set, globals, path, temporary);
+            return std::string("done");
+        };
+        if (!options.isolate) {
+            write_and_check();
+            return;
+        }
+        // netCDF-C 4.9 crashes when HDF5 fails to write (a full disk) and the file is then
+        // closed; in a child process that crash becomes an IoError and the atomic writer
+        // removes the temporary file.
+        detail::IsolationLimits limits;
+        limits.time_limit_s = 600;
+        limits.memory_limit_bytes = 0;
+        detail::run_isolated(write_and_check, path, limits, "writer");
     });
 }
 

@@ -1,0 +1,149 @@
+// The pinna binary as a user runs it: exit codes, messages, outputs.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+
+#include "pinna/metrics.hpp"
+#include "pinna/sofa.hpp"
+#include "support/test_support.hpp"
+
+using namespace pinna;
+
+namespace {
+struct Run {
+    int code = -1;
+    std::string out;  // stdout and stderr together
+};
+
+Run pinna_cli(const std::string& args) {
+    Run r;
+    const std::string cmd = std::string(PINNA_CLI_PATH) + " " + args + " 2>&1";
+    std::FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
+        r.out.append(buf.data(), n);
+    const int status = ::pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return r;
+}
+
+std::string fixture(const test::TempDir& dir) {
+    const std::string path = dir.file("in.sofa");
+    write_sofa(test::synthetic_set(120, 64, 48000.0), path);
+    return path;
+}
+}  // namespace
+
+TEST_CASE("version, help and bad usage", "[cli]") {
+    CHECK(pinna_cli("--version").code == 0);
+    const Run help = pinna_cli("--help");
+    CHECK(help.code == 0);
+    CHECK(help.out.find("upsample") != std::string::npos);
+    for (const char* c : {"info", "convert", "sparsify", "upsample", "evaluate", "predict"}) {
+        CAPTURE(c);
+        const Run r = pinna_cli(std::string(c) + " --help");
+        CHECK(r.code == 0);
+        CHECK(r.out.find("usage: pinna") != std::string::npos);
+    }
+    CHECK(pinna_cli("").code == 2);
+    CHECK(pinna_cli("frobnicate").code == 2);
+    const Run missing = pinna_cli("info");
+    CHECK(missing.code == 2);
+    CHECK(missing.out.find("pinna: error:") == 0);
+    CHECK(pinna_cli("info a.sofa --bogus").code == 2);
+    CHECK(pinna_cli("sparsify a.sofa --lap 7 -o b.sofa").code == 2);
+}
+
+TEST_CASE("bad input: exit 1 with one line naming the file", "[cli]") {
+    test::TempDir dir;
+    const Run r = pinna_cli(dir.file("missing.sofa"));
+    CHECK(r.code == 2);  // an unknown command
+    const Run info = pinna_cli("info " + dir.file("missing.sofa"));
+    CHECK(info.code == 1);
+    CHECK(info.out.rfind("pinna: error: ", 0) == 0);
+    CHECK(info.out.find("missing.sofa") != std::string::npos);
+    std::ofstream(dir.file("text.sofa")) << "not a sofa file";
+    const Run text = pinna_cli("info " + dir.file("text.sofa"));
+    CHECK(text.code == 1);
+    CHECK(text.out.find("malformed file") != std::string::npos);
+}
+
+TEST_CASE("convert, sparsify, upsample and evaluate chain", "[cli]") {
+    test::TempDir dir;
+    const std::string in = fixture(dir);
+    const Run info = pinna_cli("info --json " + in);
+    REQUIRE(info.code == 0);
+    CHECK(info.out.find("\"measurements\": 120") != std::string::npos);
+    CHECK(info.out.find("\"sample_rate_hz\": 48000") != std::string::npos);
+
+    REQUIRE(
+        pinna_cli("convert " + in + " " + dir.file("c.sofa") + " --rate 44100 --taps 80").code ==
+        0);
+    const HrirSet converted = read_sofa(dir.file("c.sofa"));
+    CHECK(converted.sample_rate_hz() == 44100.0);
+    CHECK(converted.taps() == 80);
+
+    REQUIRE(pinna_cli("sparsify " + in + " --lap 19 -o " + dir.file("s.sofa")).code == 0);
+    CHECK(read_sofa(dir.file("s.sofa")).measurements() == 19);
+    REQUIRE(pinna_cli("upsample " + dir.file("s.sofa") + " --grid " + in +
+                      " --method barycentric --time-aligned -o " + dir.file("u.sofa"))
+                .code == 0);
+    CHECK(read_sofa(dir.file("u.sofa")).measurements() == 120);
+    REQUIRE(pinna_cli("upsample " + dir.file("s.sofa") + " --grid fibonacci:200 -o " +
+                      dir.file("f.sofa"))
+                .code == 0);
+    CHECK(read_sofa(dir.file("f.sofa")).measurements() == 200);
+
+    // evaluate agrees with the library's compare, and identical sets score zero.
+    const Run same = pinna_cli("evaluate " + in + " " + in + " --json");
+    REQUIRE(same.code == 0);
+    CHECK(same.out.find("\"lsd_db\": 0,") != std::string::npos);
+    const Run ev = pinna_cli("evaluate " + in + " " + dir.file("u.sofa") + " --exclude " +
+                             dir.file("s.sofa") + " --json");
+    REQUIRE(ev.code == 0);
+    CompareOptions o;
+    o.exclude = read_sofa(dir.file("s.sofa")).directions();
+    const Comparison c = compare(read_sofa(in), read_sofa(dir.file("u.sofa")), o);
+    CHECK(c.excluded == 19);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "\"lsd_db\": %.10g,", c.lsd_db);
+    CHECK(ev.out.find(expected) != std::string::npos);
+    CHECK(ev.out.find("\"excluded\": 19") != std::string::npos);
+}
+
+TEST_CASE("outputs are atomic: a full disk leaves no file", "[cli][atomic]") {
+    test::TempDir dir;
+    const std::string in = fixture(dir);
+    // 8 KiB file size limit: the SOFA file cannot be written.
+    const std::string cmd = "bash -c 'ulimit -f 8; exec " + std::string(PINNA_CLI_PATH) +
+                            " convert " + in + " " + dir.file("out.sofa") + "' 2>&1";
+    std::FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    char buf[4096];
+    std::string out;
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+        out.append(buf, n);
+    const int status = ::pclose(p);
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK(out.find("pinna: error:") != std::string::npos);
+    std::ifstream f(dir.file("out.sofa"));
+    CHECK_FALSE(f.good());
+}
+
+TEST_CASE("every malformed file gives exit 1 and a message, never a crash", "[cli][data]") {
+    PINNA_REQUIRE_DATASETS();
+    for (const std::string& f : test::dataset_files("malformed", ".sofa")) {
+        CAPTURE(f);
+        const Run r = pinna_cli("info " + f);
+        CHECK(r.code == 1);
+        CHECK(r.out.find("pinna: error:") != std::string::npos);
+        CHECK(r.out.find(f.substr(f.find_last_of('/') + 1)) != std::string::npos);
+    }
+}
