@@ -170,7 +170,8 @@ SphericalTriangulation::SphericalTriangulation(const std::vector<Direction>& dir
     : index_(directions.empty() ? SphericalIndex() : SphericalIndex(directions)) {
     std::vector<Vec3> units;
     units.reserve(directions.size());
-    for (const Direction& d : directions) units.push_back(unit_vector(d));
+    for (const Direction& d : directions)
+        units.push_back(unit_vector(d));
     std::vector<std::uint32_t> distinct;
     // Merge duplicates (grids often repeat the pole at many azimuths).
     const double merge_cos = std::cos(deg_to_rad(1e-6));
