@@ -30,7 +30,9 @@ for method in nearest barycentric; do
   $pinna evaluate "$out/kemar.sofa" "$out/kemar_$method.sofa" --exclude "$out/kemar_sparse100.sofa"
 done
 
-if [ -x scripts/demo_neural.sh ] && $pinna predict --help >/dev/null 2>&1; then
+if $pinna --version | grep -q "neural models: LibTorch"; then
   bash scripts/demo_neural.sh "$pinna" "$out"
+else
+  echo; echo "(pinna was built without LibTorch: skipping the neural demo)"
 fi
 echo; echo "demo outputs in $out/"

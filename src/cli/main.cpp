@@ -77,7 +77,11 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (name == "--version") {
-        std::printf("pinna %s\n", PINNA_VERSION);
+#ifdef PINNA_HAS_TORCH
+        std::printf("pinna %s (neural models: LibTorch)\n", PINNA_VERSION);
+#else
+        std::printf("pinna %s (no neural models: built without LibTorch)\n", PINNA_VERSION);
+#endif
         return 0;
     }
     const Argv args(argv + 2, argv + argc);
