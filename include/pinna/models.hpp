@@ -40,7 +40,7 @@ int model_threads();
 // Model files
 
 constexpr const char* kUpsamplerModelFile = "upsampler.pt";
-constexpr const char* kPersonalizationModelFile = "personalization.pt";
+constexpr const char* kPersonalizationModelFile = "anthropometric.pt";
 constexpr const char* kAutoencoderModelFile = "autoencoder.pt";
 
 /// Where pinna looks for its models: $PINNA_MODEL_DIR when set and not empty, else the
@@ -54,7 +54,7 @@ struct ModelInfo {
     std::string path;
     std::string name;
     std::string version;
-    std::string kind;  ///< "upsampler", "personalization", "autoencoder"
+    std::string kind;  ///< "upsampler", "personalizer", "autoencoder"
     std::string description;
     double sample_rate_hz = 0.0;
     std::size_t taps = 0;   ///< HRIR length, also the FFT size of the spectra
@@ -104,6 +104,13 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra, const RenderOptions& o
 // ---------------------------------------------------------------------------------------
 // Upsampler: a few measured directions -> any directions
 
+struct NeuralUpsampleOptions {
+    /// Targets within this angle (degrees) of a measured direction get the measured IRs
+    /// (as conformed to the model's rate and taps) instead of the model's posterior mean,
+    /// which treats measurements as noisy (models/README.md). Negative: never.
+    double keep_measured_within_deg = 0.5;
+};
+
 /// Runs an archive of kind "upsampler" (models/upsampler.pt: a Gaussian-process posterior
 /// with a spherical-harmonic population prior; see models/README.md). Const methods are
 /// safe to call from several threads.
@@ -121,11 +128,13 @@ class Upsampler {
     /// The one-call path. The measured set is resampled to the model's rate if needed and
     /// cut (faded) or zero-padded to its taps; its magnitudes and metric ITDs go through the
     /// model; the result is rendered (render_magnitude_itd) with the measured set's
-    /// leading_ear_delay_samples as base delay. Returns a set at `targets` (distances kept), at
-    /// the model's sample rate and taps, metadata copied from `measured`. Throws
+    /// leading_ear_delay_samples as base delay; targets at measured directions keep the
+    /// measurement (see NeuralUpsampleOptions). Returns a set at `targets` (distances
+    /// kept), at the model's sample rate and taps, metadata copied from `measured`. Throws
     /// InvalidDataError for an invalid measured set, InvalidArgumentError for no or
     /// non-finite targets, ModelError when the model fails or returns unexpected shapes.
-    HrirSet upsample(const HrirSet& measured, const std::vector<Direction>& targets) const;
+    HrirSet upsample(const HrirSet& measured, const std::vector<Direction>& targets,
+                     const NeuralUpsampleOptions& options = {}) const;
 
     /// The model's forward pass: magnitudes and ITDs at `targets` from measured ones.
     /// `measured.db` must have the model's fft_size (InvalidArgumentError otherwise) and
@@ -146,19 +155,24 @@ class Upsampler {
 
 /// One anthropometric feature a personalization model reads.
 struct FeatureInfo {
-    std::string name;   ///< column name in anthropometry tables (e.g. "x1", "L_d1")
-    std::string unit;   ///< e.g. "cm", "deg" (may be empty)
-    double mean = 0.0;  ///< training mean
-    double std = 1.0;   ///< training standard deviation
-    double min = 0.0;   ///< smallest training value
-    double max = 0.0;   ///< largest training value
+    std::string name;         ///< column name in anthropometry tables (e.g. "x1", "L_d1")
+    std::string unit;         ///< e.g. "cm", "deg" (may be empty)
+    std::string description;  ///< e.g. "head width" (may be empty)
+    double mean = 0.0;        ///< training mean
+    double std = 1.0;         ///< training standard deviation
+    double min = 0.0;         ///< smallest training value
+    double max = 0.0;         ///< largest training value
 };
 
-/// Runs an archive of kind "personalization" (see models/README.md). Const methods are safe
-/// to call from several threads.
+/// Runs an archive of kind "personalizer" (models/anthropometric.pt: per-ear ridge regression
+/// from 37 HUTUBS anthropometric values to dB magnitudes on the HUTUBS grid, ITD from head
+/// width; see models/README.md). Rendered IRs get meta.json's "base_delay_samples" as
+/// leading-ear delay, or 23 samples (measured HUTUBS sets' mean) when it has none. Const
+/// methods are safe to call from several threads.
 class PersonalizationModel {
   public:
-    /// As Upsampler's constructor, for kind "personalization".
+    /// As Upsampler's constructor, for kind "personalizer"; also checks meta.json's
+    /// "features" (name, unit, mean, std, min, max each) and "grid".
     explicit PersonalizationModel(
         const std::string& path = default_model_path(kPersonalizationModelFile));
     ~PersonalizationModel();
@@ -183,10 +197,12 @@ class PersonalizationModel {
     HrirSet predict(const std::vector<double>& anthropometry,
                     const std::vector<Direction>* targets = nullptr) const;
 
-    /// One line per feature further than `max_sigma` training standard deviations from the
-    /// training mean, naming the feature, value, unit and training range.
+    /// One line per feature outside the training range [min, max] or further than
+    /// `max_sigma` training standard deviations from the training mean (the model card's
+    /// rule: 3), naming the feature, value, unit, range and distance in standard deviations.
+    /// Same argument checks as predict_spectra.
     std::vector<std::string> warnings(const std::vector<double>& anthropometry,
-                                      double max_sigma = 4.0) const;
+                                      double max_sigma = 3.0) const;
 
   private:
     struct Impl;
@@ -214,8 +230,10 @@ struct LatentCodes {
     }
 };
 
-/// Runs an archive of kind "autoencoder" (see models/README.md). Const methods are safe to
-/// call from several threads.
+/// Runs an archive of kind "autoencoder" (models/autoencoder.pt: encode(db [N, bins]) ->
+/// z [N, latent], decode(z) -> db, one row per direction and ear; see models/README.md).
+/// ITDs and the base delay travel beside the codes. Const methods are safe to call from
+/// several threads.
 class LatentCodec {
   public:
     explicit LatentCodec(const std::string& path = default_model_path(kAutoencoderModelFile));

@@ -1,4 +1,4 @@
-// LatentCodec: runs models of kind "autoencoder":
+// LatentCodec: runs models of kind "autoencoder" (models/autoencoder.pt), meta "latent":
 //   encode(db [N, bins] float32) -> z [N, latent_size]
 //   decode(z [N, latent_size])   -> db [N, bins]
 // one row per direction and ear; ITDs and delays are carried beside the codes.

@@ -1,7 +1,8 @@
-// PersonalizationModel: runs models of kind "personalization":
-//   forward(anthropometry [B, F] float32, raw values in the meta's units)
-//     -> (db [B, M, 2, bins], itd_s [B, M]) on the model's grid.
-// meta.json: "features" (names, units, training mean/std/min/max) and "grid" (directions).
+// PersonalizationModel: runs models of kind "personalizer" (models/anthropometric.pt):
+//   forward(features [B, F] float32, raw values in the meta's units and order)
+//     -> (db [B, M, 2, bins], itd_s [B, M], t_left - t_right) on the model's grid.
+// meta.json: "features" (name, unit, training mean/std/min/max each), "grid" (directions),
+// optionally "base_delay_samples" (leading-ear delay of the rendered IRs).
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -22,6 +23,12 @@ namespace {
 
 constexpr double kArchiveItdSign = -1.0;  // archives: t_left - t_right
 
+// Leading-ear delay given to predicted IRs when meta.json has no "base_delay_samples": the
+// mean leading-ear pure delay of measured HUTUBS sets (leading_ear_delay_samples over
+// pp1 and pp10..pp20: 22.8 .. 23.6 samples at 44.1 kHz), so that predicted and measured IRs
+// line up in time-domain comparisons.
+constexpr double kDefaultBaseDelaySamples = 23.0;
+
 // "features": [{"name", "unit", "mean", "std", "min", "max"}, ...]
 // or {"names": [...], "units": [...], "mean": [...], "std": [...], "min": [...], "max": [...]}
 std::vector<FeatureInfo> read_features(const MetaReader& meta) {
@@ -34,6 +41,7 @@ std::vector<FeatureInfo> read_features(const MetaReader& meta) {
             FeatureInfo fi;
             fi.name = item.string("name");
             fi.unit = item.string_or("unit", "");
+            fi.description = item.string_or("description", "");
             fi.mean = item.number("mean");
             fi.std = item.number("std");
             fi.min = item.has("min") ? item.number("min") : fi.mean - 4.0 * fi.std;
@@ -62,7 +70,11 @@ std::vector<FeatureInfo> read_features(const MetaReader& meta) {
         if (!hi.empty())
             check("max", hi.size());
         for (std::size_t i = 0; i < names.size(); ++i) {
-            FeatureInfo fi{names[i], units[i], mean[i], stdev[i], 0.0, 0.0};
+            FeatureInfo fi;
+            fi.name = names[i];
+            fi.unit = units[i];
+            fi.mean = mean[i];
+            fi.std = stdev[i];
             fi.min = lo.empty() ? fi.mean - 4.0 * fi.std : lo[i];
             fi.max = hi.empty() ? fi.mean + 4.0 * fi.std : hi[i];
             out.push_back(fi);
@@ -126,14 +138,22 @@ struct PersonalizationModel::Impl {
     detail::LoadedModel model;
     std::vector<FeatureInfo> features;
     std::vector<Direction> grid;
+    double base_delay_samples = 0.0;
 };
 
 PersonalizationModel::PersonalizationModel(const std::string& path) {
-    detail::LoadedModel model = detail::load_model(path, "personalization", {"forward"});
+    detail::LoadedModel model = detail::load_model(path, "personalizer", {"forward"});
     const MetaReader meta = model.meta_reader();
     std::vector<FeatureInfo> features = read_features(meta);
     std::vector<Direction> grid = read_grid(meta);
-    impl_ = std::make_unique<Impl>(Impl{std::move(model), std::move(features), std::move(grid)});
+    double base_delay = kDefaultBaseDelaySamples;
+    if (meta.has("base_delay_samples")) {
+        base_delay = meta.number("base_delay_samples");
+        if (!(base_delay >= 0.0) || base_delay > static_cast<double>(model.info.taps))
+            meta.fail("base_delay_samples", "is not a delay within the IR length");
+    }
+    impl_ = std::make_unique<Impl>(
+        Impl{std::move(model), std::move(features), std::move(grid), base_delay});
 }
 
 PersonalizationModel::~PersonalizationModel() = default;
@@ -201,7 +221,7 @@ HrirSet PersonalizationModel::predict(const std::vector<double>& values,
         detail::check_targets(*targets, "PersonalizationModel: target directions");
     RenderOptions render;
     render.taps = info.taps;
-    render.base_delay_samples = 0.0;  // TODO: from meta when the README lands
+    render.base_delay_samples = impl_->base_delay_samples;
     HrirSet set = render_magnitude_itd(predict_spectra(values), render);
     set.metadata.comment = "Predicted from anthropometry by " + info.name + " " + info.version;
     if (targets == nullptr)
@@ -221,14 +241,23 @@ std::vector<std::string> PersonalizationModel::warnings(const std::vector<double
     for (std::size_t i = 0; i < values.size(); ++i) {
         const FeatureInfo& f = impl_->features[i];
         const double z = (values[i] - f.mean) / f.std;
-        if (std::fabs(z) <= max_sigma)
+        const bool far = std::fabs(z) > max_sigma;
+        const bool outside = values[i] < f.min || values[i] > f.max;
+        if (!far && !outside)
             continue;
         const std::string unit = f.unit.empty() ? "" : " " + f.unit;
-        out.push_back("feature '" + f.name + "' = " + format_value(values[i]) + unit + " is " +
-                      format_value(std::fabs(z)) + " standard deviations " +
-                      (z > 0 ? "above" : "below") + " the training mean " + format_value(f.mean) +
-                      unit + " (training range " + format_value(f.min) + " .. " +
-                      format_value(f.max) + unit + ")");
+        const std::string sigmas = format_value(std::fabs(z)) + " standard deviations " +
+                                   (z > 0 ? "above" : "below") + " the training mean " +
+                                   format_value(f.mean) + unit;
+        const std::string range =
+            "training range " + format_value(f.min) + " .. " + format_value(f.max) + unit;
+        if (outside)
+            out.push_back("feature '" + f.name + "' = " + format_value(values[i]) + unit +
+                          " is outside the " + range + " (" + sigmas +
+                          "): the prediction extrapolates");
+        else
+            out.push_back("feature '" + f.name + "' = " + format_value(values[i]) + unit + " is " +
+                          sigmas + " (" + range + ")");
     }
     return out;
 }

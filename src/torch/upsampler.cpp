@@ -1,9 +1,11 @@
 // Upsampler: runs models of kind "upsampler" (forward(meas_dirs, meas_db, meas_itd_s,
 // target_dirs) -> (db, itd_s); population(target_dirs) -> (db, itd_s)).
+#include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "pinna/error.hpp"
+#include "pinna/grid.hpp"
 #include "pinna/models.hpp"
 #include "torch/model_file.hpp"
 
@@ -100,7 +102,8 @@ MagnitudeItd Upsampler::population(const std::vector<Direction>& targets) const 
     return from_outputs(info, targets, out[0], out[1]);
 }
 
-HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction>& targets) const {
+HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction>& targets,
+                            const NeuralUpsampleOptions& options) const {
     const ModelInfo& info = impl_->model.info;
     detail::check_targets(targets, "Upsampler: target directions");
     const HrirSet conformed = detail::conform(measured, info.sample_rate_hz, info.taps);
@@ -110,6 +113,21 @@ HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction
     render.base_delay_samples = leading_ear_delay_samples(conformed);
     HrirSet out = render_magnitude_itd(predicted, render);
     out.metadata = measured.metadata;
+    if (options.keep_measured_within_deg >= 0.0) {
+        const SphericalIndex index(conformed.directions());
+        const double min_cos = std::cos(deg_to_rad(options.keep_measured_within_deg));
+        for (std::size_t t = 0; t < targets.size(); ++t) {
+            std::size_t nearest = 0;
+            double cos_angle = -1.0;
+            index.nearest_k(unit_vector(targets[t]), 1, &nearest, &cos_angle);
+            if (cos_angle < min_cos)
+                continue;
+            for (std::size_t e = 0; e < kEars; ++e) {
+                const float* src = conformed.ir(nearest, static_cast<Ear>(e));
+                std::copy(src, src + info.taps, out.ir(t, static_cast<Ear>(e)));
+            }
+        }
+    }
     return out;
 }
 

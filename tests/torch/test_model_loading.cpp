@@ -56,8 +56,8 @@ TEST_CASE("Archives without usable meta.json are refused", "[loading][errors]") 
 TEST_CASE("An archive of another kind is refused, naming both kinds", "[loading][errors]") {
     const std::string msg =
         model_error_of([] { PersonalizationModel p(test::model_file("upsampler.pt")); });
-    CHECK_THAT(
-        msg, Contains("upsampler.pt") && Contains("'upsampler'") && Contains("'personalization'"));
+    CHECK_THAT(msg,
+               Contains("upsampler.pt") && Contains("'upsampler'") && Contains("'personalizer'"));
     CHECK_THAT(model_error_of([] { LatentCodec c(test::model_file("upsampler.pt")); }),
                Contains("'autoencoder'"));
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include "pinna/error.hpp"
 #include "pinna/grid.hpp"
@@ -119,7 +120,9 @@ TEST_CASE("Upsampler::upsample renders what the model predicts", "[upsampler][da
     for (std::size_t m = 0; m < full.measurements(); m += 7)
         targets.push_back(full.direction(m));
 
-    const HrirSet dense = model.upsample(sparse, targets);
+    NeuralUpsampleOptions model_only;  // measured directions rendered from the model too
+    model_only.keep_measured_within_deg = -1.0;
+    const HrirSet dense = model.upsample(sparse, targets, model_only);
     REQUIRE(dense.measurements() == targets.size());
     CHECK(dense.taps() == 256);
     CHECK(dense.sample_rate_hz() == 44100.0);
@@ -167,6 +170,32 @@ TEST_CASE("Upsampler::upsample renders what the model predicts", "[upsampler][da
     CHECK(std::fabs(measured_onset - rendered_onset) < 1.5);
 }
 
+TEST_CASE("Upsampler keeps measured directions unless told not to", "[upsampler][data]") {
+    PINNA_REQUIRE_DATASETS();
+    const HrirSet full = read_sofa(test::dataset_file("sonicom/P0004_FreeFieldComp_44kHz.sofa"));
+    const std::vector<std::size_t> lap = lap_sparse_indices(full.directions(), 5);
+    const HrirSet sparse = full.subset(lap);
+    const Upsampler model(test::model_file("upsampler.pt"));
+    // Targets: measured direction 2 exactly, measured direction 4 moved by 0.3 degrees, and
+    // a direction 10 degrees away from any measurement.
+    Direction moved = sparse.direction(4);
+    moved.elevation_deg += 0.3;
+    const std::vector<Direction> targets = {sparse.direction(2), moved, Direction{180.0, 0.0, 1.5}};
+    const HrirSet kept = model.upsample(sparse, targets);
+    NeuralUpsampleOptions never;
+    never.keep_measured_within_deg = -1.0;
+    const HrirSet modelled = model.upsample(sparse, targets, never);
+    const auto same_ir = [](const float* a, const float* b) { return std::equal(a, a + 256, b); };
+    for (const Ear ear : {Ear::left, Ear::right}) {
+        CHECK(same_ir(kept.ir(0, ear), sparse.ir(2, ear)));
+        CHECK(same_ir(kept.ir(1, ear), sparse.ir(4, ear)));
+        CHECK(!same_ir(modelled.ir(0, ear), sparse.ir(2, ear)));
+        CHECK(same_ir(kept.ir(2, ear), modelled.ir(2, ear)));
+    }
+    CHECK(kept.direction(1).elevation_deg == moved.elevation_deg);
+    CHECK(kept.direction(2).distance_m == 1.5);
+}
+
 TEST_CASE("Upsampler conforms other rates and lengths to the model", "[upsampler]") {
     const Upsampler model(test::model_file("upsampler.pt"));
     // 48 kHz, 64 taps, 32 directions: resampled to 44.1 kHz and zero-padded to 256 taps.
@@ -196,4 +225,19 @@ TEST_CASE("Upsampler refuses bad inputs with typed errors", "[upsampler][errors]
     spectra = magnitude_itd(measured);
     spectra.itd_s[2] = std::numeric_limits<double>::infinity();
     CHECK_THROWS_AS(model.predict(spectra, fibonacci_grid(4)), InvalidDataError);
+}
+
+TEST_CASE("Upsampler::upsample is safe to call from several threads", "[upsampler][concurrency]") {
+    const Upsampler model(test::model_file("upsampler.pt"));
+    const HrirSet measured = test::synthetic_set(19, 256, 44100.0);
+    const std::vector<Direction> targets = fibonacci_grid(60);
+    const HrirSet serial = model.upsample(measured, targets);
+    std::vector<HrirSet> results(3);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < results.size(); ++i)
+        threads.emplace_back([&, i] { results[i] = model.upsample(measured, targets); });
+    for (auto& t : threads)
+        t.join();
+    for (const HrirSet& r : results)
+        CHECK(r.data() == serial.data());
 }

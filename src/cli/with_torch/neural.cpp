@@ -28,13 +28,14 @@ const char* const kPredictHelp =
     "atomically; OUT_DIR is created if missing). The table's columns are matched to the\n"
     "model's features by name (see models/README.md); a subject with a missing or invalid\n"
     "value is reported and skipped, and the others are still written. Features far outside\n"
-    "the training population (more than 4 standard deviations) are reported as warnings.\n\n"
+    "the training population (outside its range, or more than 3 standard deviations from\n"
+    "its mean) are reported as warnings; the prediction is still written.\n\n"
     "  --anthropometry F  CSV (header row, first column the subject id) or JSON table\n"
     "  -o, --output DIR   output folder (required)\n"
     "  --grid G           directions of the output: those of a SOFA file, or a generated\n"
     "                     grid (fibonacci:N, lebedev:N); default: the model's own grid\n"
-    "  --model PATH       personalization model (default: models/personalization.pt, or\n"
-    "                     $PINNA_MODEL_DIR/personalization.pt)\n"
+    "  --model PATH       personalization model (default: models/anthropometric.pt, or\n"
+    "                     $PINNA_MODEL_DIR/anthropometric.pt)\n"
     "  --threads N        threads for the model (default: LibTorch's choice)\n\n"
     "exit status: 0 when every subject was written, 1 when any failed (after trying all)\n";
 
@@ -140,9 +141,12 @@ int run_predict(const Argv& argv) {
             ++written;
         } catch (const Error& e) {
             ++failed;
-            std::fprintf(stderr, "%spinna: error: subject %s (%s line %zu): %s (%s)\n",
-                         progress ? "\r\033[K" : "", row.subject.c_str(), table.source.c_str(),
-                         row.line, e.what(), to_string(e.kind()));
+            // Messages of select_features already name the table, subject and line.
+            const std::string what = e.what();
+            const bool named = what.find("subject " + row.subject) != std::string::npos;
+            std::fprintf(stderr, "%spinna: error: %s%s%s (%s)\n", progress ? "\r\033[K" : "",
+                         named ? "" : "subject ", named ? "" : (row.subject + ": ").c_str(),
+                         what.c_str(), to_string(e.kind()));
         }
     }
     if (progress)
