@@ -245,9 +245,15 @@ class LatentCodec {
     std::size_t latent_size() const noexcept;
 
     /// Codes of every direction and ear of a set (resampled / cut to the model's rate and
-    /// taps first), plus its metric ITDs and base delay.
+    /// taps first), plus its metric ITDs and leading_ear_delay_samples as base delay.
+    /// Throws InvalidDataError for an invalid set, ModelError when the model fails.
     LatentCodes encode(const HrirSet& set) const;
-    /// The magnitudes the codes stand for, with the codes' ITDs.
+    /// Codes of given magnitudes (fft_size must be the model's taps: InvalidArgumentError;
+    /// finite values: InvalidDataError); ITDs copied, base delay 0, no metadata.
+    LatentCodes encode_spectra(const MagnitudeItd& spectra) const;
+    /// The magnitudes the codes stand for, with the codes' ITDs. Throws
+    /// InvalidArgumentError for codes of another latent size or inconsistent sizes,
+    /// InvalidDataError for NaN/Inf codes.
     MagnitudeItd decode_spectra(const LatentCodes& codes) const;
     /// HRIRs rebuilt from codes (render_magnitude_itd with the codes' base delay).
     HrirSet decode(const LatentCodes& codes) const;

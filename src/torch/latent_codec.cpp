@@ -38,23 +38,43 @@ std::size_t LatentCodec::latent_size() const noexcept {
     return impl_->latent_size;
 }
 
+LatentCodes LatentCodec::encode_spectra(const MagnitudeItd& spectra) const {
+    const ModelInfo& info = impl_->model.info;
+    const SpectrumSet& db = spectra.db;
+    const std::size_t M = db.measurements();
+    if (M == 0)
+        throw InvalidArgumentError("LatentCodec::encode: no directions");
+    if (db.fft_size != info.taps)
+        throw InvalidArgumentError("LatentCodec::encode: spectra of a " +
+                                   std::to_string(db.fft_size) + "-point FFT, the model (" +
+                                   info.path + ") expects " + std::to_string(info.taps));
+    if (db.data.size() != M * kEars * info.bins || spectra.itd_s.size() != M)
+        throw InvalidArgumentError("LatentCodec::encode: " + std::to_string(db.data.size()) +
+                                   " dB values and " + std::to_string(spectra.itd_s.size()) +
+                                   " ITDs for " + std::to_string(M) + " directions");
+    for (std::size_t i = 0; i < db.data.size(); ++i)
+        if (!std::isfinite(db.data[i]))
+            throw InvalidDataError("LatentCodec::encode: dB magnitude of direction " +
+                                   std::to_string(i / (kEars * info.bins)) + " is not finite");
+    const auto N = static_cast<std::int64_t>(M * kEars);
+    const auto bins = static_cast<std::int64_t>(info.bins);
+    const auto L = static_cast<std::int64_t>(impl_->latent_size);
+    const Tensor rows({N, bins}, std::vector<float>(db.data.begin(), db.data.end()));
+    std::vector<Tensor> z = detail::call_checked(impl_->model, "encode", {rows}, {{N, L}}, {"z"});
+    LatentCodes codes;
+    codes.latent_size = impl_->latent_size;
+    codes.directions = db.directions;
+    codes.codes = std::move(z[0].values);
+    codes.itd_s = spectra.itd_s;
+    codes.sample_rate_hz = info.sample_rate_hz;
+    return codes;
+}
+
 LatentCodes LatentCodec::encode(const HrirSet& set) const {
     const ModelInfo& info = impl_->model.info;
     const HrirSet conformed = detail::conform(set, info.sample_rate_hz, info.taps);
-    const MagnitudeItd spectra = magnitude_itd(conformed);
-    const auto N = static_cast<std::int64_t>(conformed.measurements() * kEars);
-    const auto bins = static_cast<std::int64_t>(info.bins);
-    const auto L = static_cast<std::int64_t>(impl_->latent_size);
-    Tensor db({N, bins}, std::vector<float>(spectra.db.data.begin(), spectra.db.data.end()));
-    const std::vector<Tensor> z =
-        detail::call_checked(impl_->model, "encode", {db}, {{N, L}}, {"z"});
-    LatentCodes codes;
-    codes.latent_size = impl_->latent_size;
-    codes.directions = conformed.directions();
-    codes.codes = z[0].values;
-    codes.itd_s = spectra.itd_s;
+    LatentCodes codes = encode_spectra(magnitude_itd(conformed));
     codes.base_delay_samples = leading_ear_delay_samples(conformed);
-    codes.sample_rate_hz = info.sample_rate_hz;
     codes.metadata = set.metadata;
     return codes;
 }
