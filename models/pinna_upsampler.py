@@ -50,9 +50,13 @@ def _gp_solve(ys: torch.Tensor, mu_s: torch.Tensor, basis_s: torch.Tensor, cos_s
             scale = torch.rsqrt(chan_var[ch])
             bg = basis_s[:, :, ch] * scale  # K, S, c
             rg = r0[:, ch] * scale  # S, c
-            qb = torch.einsum("st,ktc->ksc", q, bg)
-            A = A + torch.einsum("ksc,jsc->kj", bg, qb)
-            b = b + torch.einsum("ksc,sc->k", qb, rg)
+            c = bg.shape[2]
+            # Q @ B as one GEMM: [S, S] @ [S, K*c]
+            qb = (q @ bg.permute(1, 0, 2).reshape(S, K * c)).reshape(S, K, c).permute(1, 0, 2)
+            bg_flat = bg.reshape(K, S * c)
+            qb_flat = qb.reshape(K, S * c)
+            A = A + bg_flat @ qb_flat.T
+            b = b + qb_flat @ rg.reshape(S * c)
     w = torch.linalg.solve(A, b)
     res = r0 - torch.einsum("k,ksj->sj", w, basis_s)
     out = torch.zeros(cos_ts.shape[0], ys.shape[1], dtype=ys.dtype, device=ys.device)
