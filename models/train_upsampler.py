@@ -9,7 +9,8 @@ left/right mirrored. Steps:
  2. prior mean = mean of the SONICOM training subjects; basis = principal components
     of the deviations of each subject from its own database's mean (HUTUBS rows
     weighted by hutubs_weight), frequency axis compressed to P components;
- 3. choose the Gaussian-process hyperparameters by grid search on an inner split of
+ 3. choose the Gaussian-process hyperparameters per LAP level (coordinate descent over
+    candidate lists) on an inner split of
     the SONICOM training subjects (21 fit / 7 tune) over the LAP levels;
  4. refit on all training subjects with the chosen hyperparameters and export
     TorchScript with meta.json, plus a reference input/output file.
