@@ -1,6 +1,6 @@
 // LatentCodec: runs models of kind "autoencoder" (models/autoencoder.pt), meta "latent":
-//   encode(db [N, bins] float32) -> z [N, latent_size]
-//   decode(z [N, latent_size])   -> db [N, bins]
+//   encode(db [N, bins] float32) -> z [N, latent]
+//   decode(z [N, latent])        -> db [N, bins]
 // one row per direction and ear; ITDs and delays are carried beside the codes.
 #include <algorithm>
 #include <cmath>
@@ -21,8 +21,7 @@ struct LatentCodec::Impl {
 
 LatentCodec::LatentCodec(const std::string& path) {
     detail::LoadedModel model = detail::load_model(path, "autoencoder", {"encode", "decode"});
-    const auto latent =
-        static_cast<std::size_t>(model.meta_reader().integer("latent_size", 1, 1 << 16));
+    const auto latent = static_cast<std::size_t>(model.meta_reader().integer("latent", 1, 1 << 16));
     impl_ = std::make_unique<Impl>(Impl{std::move(model), latent});
 }
 

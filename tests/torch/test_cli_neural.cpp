@@ -86,6 +86,9 @@ TEST_CASE("pinna upsample --method neural reports model errors", "[cli][errors]"
     CHECK(r.status == 1);
     CHECK_THAT(r.err, Contains("is not a TorchScript model archive") && Contains("(model error)"));
     CHECK(!test::file_exists(dir.file("dense.sofa")));
+    r = run(dir, base + "'" + test::model_file("upsampler.pt") + "' --sh-order 3");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Contains("--sh-order does not apply to --method neural"));
 }
 
 namespace {

@@ -84,7 +84,7 @@ TEST_CASE("LatentCodec round trip of a SONICOM validation subject", "[codec][dat
     CHECK(back.taps() == 256);
     CHECK(back.metadata.listener_short_name == set.metadata.listener_short_name);
     // LSD (metrics.md bins) of the decoded magnitudes and of the rendered IRs against the
-    // original; the model card gives about 1.5 dB for the validation subjects.
+    // original; the model card gives 1.31 dB over its 8 validation subjects (P0004: 1.26).
     const MagnitudeItd original = magnitude_itd(set);
     const MagnitudeItd decoded = codec.decode_spectra(codes);
     const MagnitudeItd rendered = magnitude_itd(back);
@@ -103,12 +103,13 @@ TEST_CASE("LatentCodec round trip of a SONICOM validation subject", "[codec][dat
     };
     const double lsd_decoded = lsd(decoded), lsd_rendered = lsd(rendered);
     INFO("LSD decoded " << lsd_decoded << " dB, rendered " << lsd_rendered << " dB");
-    CHECK(lsd_decoded < 3.0);
-    CHECK(std::fabs(lsd_rendered - lsd_decoded) < 0.3);
+    CHECK(lsd_decoded < 1.5);
+    CHECK(std::fabs(lsd_rendered - lsd_decoded) < 0.1);
     std::size_t itd_off = 0;
     for (std::size_t m = 0; m < 793; ++m)
         itd_off += std::fabs(rendered.itd_s[m] - original.itd_s[m]) * 44100.0 > 0.5;
-    CHECK(itd_off <= 8);  // 1 %: truncation at 256 taps can move a metric lag
+    INFO(itd_off << " of 793 metric ITDs changed");
+    CHECK(itd_off == 0);  // the renderer matches the metric ITD
 }
 
 TEST_CASE("LatentCodec checks codes and spectra", "[codec][errors]") {

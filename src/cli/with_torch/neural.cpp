@@ -158,6 +158,12 @@ int run_predict(const Argv& argv) {
 }
 
 int run_upsample_neural(const Args& args) {
+    for (const char* flag : {"--time-aligned", "--no-head-model"})
+        if (args.flag(flag))
+            throw UsageError(std::string(flag) + " does not apply to --method neural");
+    for (const char* option : {"--sh-order", "--sh-lambda"})
+        if (args.has(option))
+            throw UsageError(std::string(option) + " does not apply to --method neural");
     const std::string sparse_path = args.positionals()[0];
     const std::string out = args.get("-o", args.get("--output"));
     const HrirSet sparse = read_sofa(sparse_path);
