@@ -14,6 +14,11 @@
 
 #include "pinna/error.hpp"
 
+// Sanitizer runtimes let a host (libFuzzer, a test harness) register a callback that runs
+// when a sanitizer reports an error. In the isolated child, a report about the parser is
+// expected and handled by the parent, so the host's callback must not run there.
+extern "C" void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
 namespace pinna::detail {
 namespace {
 
@@ -239,6 +244,8 @@ std::string run_isolated(const std::function<std::string()>& work, const std::st
         // in the child: a crash here is expected and reported by the parent.
         for (int sig : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGTRAP, SIGSYS})
             ::signal(sig, SIG_DFL);
+        if (__sanitizer_set_death_callback != nullptr)
+            __sanitizer_set_death_callback(nullptr);
         if (!under_sanitizer() && limits.memory_limit_bytes > 0) {
             const rlim_t budget = virtual_size_bytes() + limits.memory_limit_bytes;
             rlimit cap{budget, budget};
