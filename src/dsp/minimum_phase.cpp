@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "dsp/correlation.hpp"
 #include "pinna/delay.hpp"
@@ -74,6 +76,11 @@ class MinimumPhaseWorker {
 
     std::size_t fft_size() const noexcept { return fft_.size(); }
 
+    bool made_for(std::size_t n, const MinimumPhaseOptions& o) const noexcept {
+        return n == n_ && o.oversample == options_.oversample && o.floor_db == options_.floor_db &&
+               o.delay == options_.delay;
+    }
+
   private:
     double delay(const float* ir, const float* min_phase) const {
         if (options_.delay == MinimumPhaseOptions::Delay::onset)
@@ -88,6 +95,19 @@ class MinimumPhaseWorker {
     detail::Correlator correlator_;
 };
 
+// Workers plan FFTs, which costs far more than one split; calls on many IRs of one length
+// (a whole set, a model's output) reuse a few per thread.
+const MinimumPhaseWorker& cached_worker(std::size_t n, const MinimumPhaseOptions& options) {
+    thread_local std::vector<std::unique_ptr<MinimumPhaseWorker>> cache;
+    for (const auto& w : cache)
+        if (w->made_for(n, options))
+            return *w;
+    if (cache.size() >= 4)
+        cache.erase(cache.begin());
+    cache.push_back(std::make_unique<MinimumPhaseWorker>(n, options));
+    return *cache.back();
+}
+
 void check_options(const MinimumPhaseOptions& options, const char* where) {
     if (options.oversample == 0 || options.oversample > 64)
         throw InvalidArgumentError(std::string(where) + ": oversample " +
@@ -100,7 +120,7 @@ MinimumPhaseIr minimum_phase(const float* ir, std::size_t n, const MinimumPhaseO
     check_options(options, "minimum_phase");
     if (n == 0)
         return {{}, 0.0};
-    return MinimumPhaseWorker(n, options).split(ir);
+    return cached_worker(n, options).split(ir);
 }
 
 std::vector<float> minimum_phase_from_magnitude(const double* magnitude, std::size_t fft_size,
@@ -111,7 +131,7 @@ std::vector<float> minimum_phase_from_magnitude(const double* magnitude, std::si
         throw InvalidArgumentError("minimum_phase_from_magnitude: fft_size " +
                                    std::to_string(fft_size) + " is below 2");
     const std::size_t bins = fft_size / 2 + 1;
-    const MinimumPhaseWorker worker(std::max(fft_size, taps), options);
+    const MinimumPhaseWorker& worker = cached_worker(std::max(fft_size, taps), options);
     const std::size_t L = worker.fft_size();
     double peak = 0.0;
     for (std::size_t k = 0; k < bins; ++k)
