@@ -82,7 +82,7 @@ TEST_CASE("FFT runs on unaligned arrays") {
         CHECK(std::abs(out[k] - std::complex<float>(1.0f)) < 1e-6f);
 }
 
-TEST_CASE("one FFT object is used from several threads at once") {
+TEST_CASE("one FFT object is used from several threads at once", "[dsp][concurrency]") {
     const std::size_t n = 512;
     const pinna::RealFft fft(n, pinna::FftPlanning::measure);
     std::vector<double> x(n);
