@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "pinna/hrir_set.hpp"
 
@@ -45,6 +47,22 @@ HrirSet read_sofa(const std::string& path, const SofaReadOptions& options = {});
 /// Same as read_sofa, from a file image in memory. `name` is used in messages.
 HrirSet read_sofa_memory(const void* bytes, std::size_t size, const std::string& name,
                          const SofaReadOptions& options = {});
+
+/// What a SOFA file holds as libmysofa reads it, whether or not pinna can use it as an
+/// HRIR set (e.g. headphone IRs, several emitters).
+struct SofaSummary {
+    std::string convention;  ///< SOFAConventions
+    std::string data_type;   ///< DataType
+    std::size_t measurements = 0, receivers = 0, emitters = 0, samples = 0;
+    double sample_rate_hz = 0.0;
+    std::vector<std::pair<std::string, std::string>> attributes;  ///< global, file order
+    bool hrir_set = false;                                        ///< read_sofa accepts it
+    std::string why_not;  ///< when not: the UnsupportedConventionError message
+};
+
+/// Describes any SOFA file libmysofa reads (isolated like read_sofa). Throws as read_sofa
+/// does, except that an unsupported convention is described rather than refused.
+SofaSummary describe_sofa(const std::string& path, const SofaReadOptions& options = {});
 
 struct SofaWriteOptions {
     /// Written to ApplicationName.

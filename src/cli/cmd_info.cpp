@@ -7,6 +7,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
+#include "pinna/error.hpp"
 #include "pinna/sofa.hpp"
 
 namespace pinna::cli {
@@ -71,6 +72,40 @@ std::string delay_kind(const HrirSet& s) {
     return "global";
 }
 
+// A SOFA file libmysofa reads but pinna cannot use as an HRIR set (headphone IRs,
+// several emitters): describe what it holds and why it is not an HRIR set.
+int describe_other(const std::string& path, bool json) {
+    const SofaSummary s = describe_sofa(path);
+    if (json) {
+        Json j;
+        j.begin_object();
+        j.value("file", path).value("convention", s.convention).value("data_type", s.data_type);
+        j.value("hrir_set", s.hrir_set).value("why_not", s.why_not);
+        j.value("measurements", s.measurements).value("receivers", s.receivers);
+        j.value("emitters", s.emitters)
+            .value("taps", s.samples)
+            .value("sample_rate_hz", s.sample_rate_hz);
+        j.begin_object("metadata");
+        for (const auto& [key, value] : s.attributes)
+            j.value(key, value);
+        j.end_object();
+        j.end_object();
+        std::fputs(j.str().c_str(), stdout);
+        return 0;
+    }
+    std::printf("file:         %s\n", path.c_str());
+    std::printf("convention:   %s (DataType %s)\n", s.convention.c_str(), s.data_type.c_str());
+    std::printf("HRIR set:     no: %s\n", s.why_not.c_str());
+    std::printf("dimensions:   M %zu, R %zu, E %zu, N %zu\n", s.measurements, s.receivers,
+                s.emitters, s.samples);
+    std::printf("sample rate:  %g Hz\n", s.sample_rate_hz);
+    for (const auto& [key, value] : s.attributes)
+        if (key == "Title" || key == "DatabaseName" || key == "License" || key == "Comment")
+            if (!value.empty())
+                std::printf("%-13s %s\n", (key + ":").c_str(), value.c_str());
+    return 0;
+}
+
 }  // namespace
 
 int run_info(const Argv& argv) {
@@ -79,7 +114,12 @@ int run_info(const Argv& argv) {
     const std::string path = args.positionals()[0];
     SofaReadOptions options;
     options.apply_delays = false;
-    const HrirSet set = read_sofa(path, options);
+    HrirSet set;
+    try {
+        set = read_sofa(path, options);
+    } catch (const UnsupportedConventionError&) {
+        return describe_other(path, args.flag("--json"));
+    }
     const GridSummary g = summarise(set.directions());
     double delay_min = 0.0, delay_max = 0.0;
     if (set.has_delays()) {
@@ -91,7 +131,7 @@ int run_info(const Argv& argv) {
     if (args.flag("--json")) {
         Json j;
         j.begin_object();
-        j.value("file", path).value("convention", meta.source_convention);
+        j.value("file", path).value("convention", meta.source_convention).value("hrir_set", true);
         j.value("measurements", set.measurements()).value("receivers", 2);
         j.value("taps", set.taps()).value("sample_rate_hz", set.sample_rate_hz());
         j.value("duration_ms", 1000.0 * static_cast<double>(set.taps()) / set.sample_rate_hz());

@@ -318,3 +318,121 @@ HrirSet read_sofa(const std::string& path, const SofaReadOptions& options) {
 }
 
 }  // namespace pinna
+
+namespace pinna {
+namespace {
+
+// The summary travels from the isolated child as lines "key\tvalue" (tabs and newlines in
+// values escaped), attributes as "attr\tname\tvalue".
+std::string escape(const std::string& s) {
+    std::string o;
+    for (char c : s) {
+        if (c == '\\')
+            o += "\\\\";
+        else if (c == '\t')
+            o += "\\t";
+        else if (c == '\n')
+            o += "\\n";
+        else
+            o += c;
+    }
+    return o;
+}
+
+std::string unescape(const std::string& s) {
+    std::string o;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 1 < s.size()) {
+            const char n = s[++i];
+            o += n == 't' ? '\t' : n == 'n' ? '\n' : n;
+        } else {
+            o += s[i];
+        }
+    }
+    return o;
+}
+
+std::string encode_summary(MYSOFA_HRTF* h) {
+    std::string o = "PNSUM\n";
+    o += "M\t" + std::to_string(h->M) + "\nR\t" + std::to_string(h->R) + "\nE\t" +
+         std::to_string(h->E) + "\nN\t" + std::to_string(h->N) + "\n";
+    if (h->DataSamplingRate.values && h->DataSamplingRate.elements > 0)
+        o += "fs\t" + std::to_string(h->DataSamplingRate.values[0]) + "\n";
+    std::vector<std::string> lines;
+    for (MYSOFA_ATTRIBUTE* a = h->attributes; a; a = a->next)
+        if (a->name)
+            lines.push_back("attr\t" + escape(a->name) + "\t" + escape(a->value ? a->value : "") +
+                            "\n");
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it)  // libmysofa lists them reversed
+        o += *it;
+    return o;
+}
+
+}  // namespace
+
+SofaSummary describe_sofa(const std::string& path, const SofaReadOptions& options) {
+    const std::string bytes = detail::read_whole_file(path, options.max_file_bytes);
+    if (!detail::looks_like_hdf5(bytes.data(), bytes.size()))
+        throw MalformedFileError(path + ": not a SOFA file (no HDF5/netCDF-4 signature)");
+    auto parse = [&]() {
+        int err = MYSOFA_OK;
+        MysofaPtr h(mysofa_load_data(bytes.data(), bytes.size(), &err));
+        if (!h || err != MYSOFA_OK)
+            throw_load_error(err, path, bytes.data(), bytes.size());
+        return encode_summary(h.get());
+    };
+    detail::IsolationLimits limits;
+    limits.time_limit_s = options.time_limit_s;
+    limits.memory_limit_bytes = options.memory_limit_bytes;
+    const std::string text =
+        options.isolate ? detail::run_isolated(parse, path, limits, "reader") : parse();
+    if (text.rfind("PNSUM\n", 0) != 0)
+        throw MalformedFileError(path + ": the isolated reader returned a damaged summary");
+    SofaSummary s;
+    std::size_t pos = 6;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string::npos)
+            end = text.size();
+        const std::string line = text.substr(pos, end - pos);
+        pos = end + 1;
+        const auto tab = line.find('\t');
+        if (tab == std::string::npos)
+            continue;
+        const std::string key = line.substr(0, tab), value = line.substr(tab + 1);
+        if (key == "M")
+            s.measurements = std::stoul(value);
+        else if (key == "R")
+            s.receivers = std::stoul(value);
+        else if (key == "E")
+            s.emitters = std::stoul(value);
+        else if (key == "N")
+            s.samples = std::stoul(value);
+        else if (key == "fs")
+            s.sample_rate_hz = std::stod(value);
+        else if (key == "attr") {
+            const auto tab2 = value.find('\t');
+            if (tab2 != std::string::npos)
+                s.attributes.emplace_back(unescape(value.substr(0, tab2)),
+                                          unescape(value.substr(tab2 + 1)));
+        }
+    }
+    for (const auto& [k, v] : s.attributes) {
+        if (k == "SOFAConventions")
+            s.convention = v;
+        if (k == "DataType")
+            s.data_type = v;
+    }
+    try {
+        SofaReadOptions quick = options;
+        quick.apply_delays = false;
+        read_sofa_memory(bytes.data(), bytes.size(), path, quick);
+        s.hrir_set = true;
+    } catch (const UnsupportedConventionError& e) {
+        s.hrir_set = false;
+        s.why_not = e.what();
+    }
+    return s;
+}
+
+}  // namespace pinna

@@ -147,3 +147,21 @@ TEST_CASE("every malformed file gives exit 1 and a message, never a crash", "[cl
         CHECK(r.out.find(f.substr(f.find_last_of('/') + 1)) != std::string::npos);
     }
 }
+
+TEST_CASE("info works on every file libmysofa reads, JSON in valid UTF-8", "[cli][data]") {
+    PINNA_REQUIRE_DATASETS();
+    // GeneralFIR-E with two emitters: described, but not an HRIR set.
+    const Run other = pinna_cli("info --json " + test::dataset_file("sofa-zoo/testfile.sofa"));
+    CHECK(other.code == 0);
+    CHECK(other.out.find("\"hrir_set\": false") != std::string::npos);
+    CHECK(other.out.find("\"emitters\": 2") != std::string::npos);
+    // FHK's Organization is Latin-1 text ("K\xf6ln"); the JSON carries it as UTF-8.
+    const Run fhk = pinna_cli("info --json " + test::dataset_file("sofa-zoo/FHK_HRIR_L2354.sofa"));
+    CHECK(fhk.code == 0);
+    CHECK(fhk.out.find("K\xc3\xb6ln") != std::string::npos);
+    CHECK(fhk.out.find("K\xf6ln") == std::string::npos);
+    // A transfer-function file libmysofa cannot read: exit 1, unsupported convention.
+    const Run tf = pinna_cli("info " + test::dataset_file("sofa-zoo/ARI_NH4_4_freqs.sofa"));
+    CHECK(tf.code == 1);
+    CHECK(tf.out.find("unsupported convention") != std::string::npos);
+}
