@@ -45,7 +45,7 @@ const char* to_string(InterpolationMethod method) noexcept;
 struct InterpolationOptions {
     InterpolationMethod method = InterpolationMethod::barycentric;
     bool time_aligned = false;
-    /// Spherical-harmonic order for `sh`; -1 chooses the largest N with (N+1)^2 <= M/1.5,
+    /// Spherical-harmonic order for `sh`; -1 chooses the largest N with (N+1)^2 <= M/2,
     /// at most 15.
     int sh_order = -1;
     /// Tikhonov weight of the SH fit (relative to the mean of the Gram matrix diagonal).

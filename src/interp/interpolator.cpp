@@ -1,6 +1,7 @@
 #include <cmath>
 #include <limits>
 
+#include "interp/delay_alignment.hpp"
 #include "interp/head_model.hpp"
 #include "interp/sh_weights.hpp"
 #include "interp/triangulation.hpp"
@@ -89,7 +90,9 @@ struct Interpolator::Impl {
                 double* db = &magnitude_db[(i * kEars + e) * bins];
                 for (std::size_t k = 0; k < bins; ++k)
                     db[k] = 20.0 * std::log10(std::max(std::abs(spectrum[k]), kMagnitudeFloor));
-                delays[i * kEars + e] = minimum_phase(ir, n).delay_samples;
+                const MinimumPhaseIr split = minimum_phase(ir, n);
+                delays[i * kEars + e] = detail::envelope_aligned_delay(
+                    ir, split.ir.data(), n, split.delay_samples, measured.sample_rate_hz());
             }
         delay_residual = delays;
         if (options.head_model_delays) {

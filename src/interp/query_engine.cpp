@@ -1,6 +1,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "interp/delay_alignment.hpp"
 #include "interp/triangulation.hpp"
 #include "pinna/delay.hpp"
 #include "pinna/error.hpp"
@@ -27,6 +28,7 @@ struct QueryEngine::Impl {
         if (opts.sample_rate_hz != 0.0 && set.sample_rate_hz() != opts.sample_rate_hz)
             set = resample(set, opts.sample_rate_hz);
         HrirSet split = to_minimum_phase(set);
+        detail::align_split_delays(set, split);
         if (opts.taps != 0)
             fit_taps(split, opts.taps, std::min<std::size_t>(opts.taps / 8, 16));
         sample_rate_hz = split.sample_rate_hz();
