@@ -1,0 +1,82 @@
+// Inference latency of pinna's neural runners: one subject, one thread, in-process.
+// Each call is timed after one warm-up call; the median of 7 is reported, with the
+// model's file size. Usage: pinna_model_latency [DATASETS_DIR]
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "pinna/grid.hpp"
+#include "pinna/models.hpp"
+#include "pinna/sofa.hpp"
+
+namespace {
+
+double median_ms(const std::function<void()>& f, int runs = 7) {
+    f();  // warm-up: first-call costs (graph optimisation, allocation) are not latency
+    std::vector<double> ms;
+    for (int i = 0; i < runs; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        f();
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
+    }
+    std::sort(ms.begin(), ms.end());
+    return ms[ms.size() / 2];
+}
+
+double size_mb(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 ? static_cast<double>(st.st_size) / 1e6 : 0.0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string datasets = argc > 1 ? argv[1] : PINNA_DEFAULT_DATASETS_DIR;
+    pinna::set_model_threads(1);
+    std::printf("| model | task | median latency (ms) | file size (MB) |\n|---|---|---:|---:|\n");
+
+    const pinna::PersonalizationModel person;
+    const std::vector<double> features = [&] {
+        std::vector<double> v;
+        for (const auto& f : person.feature_info())
+            v.push_back(f.mean);
+        return v;
+    }();
+    const double predict_ms = median_ms([&] { (void)person.predict(features); });
+    std::printf(
+        "| anthropometric.pt | predict one subject, %zu directions, as HRIRs | %.1f | %.2f |\n",
+        person.grid().size(), predict_ms, size_mb(person.info().path));
+
+    const std::string sonicom = datasets + "/sonicom/P0004_FreeFieldComp_44kHz.sofa";
+    pinna::HrirSet full;
+    try {
+        full = pinna::read_sofa(sonicom);
+    } catch (const std::exception& e) {
+        std::printf("(no SONICOM data: %s)\n", e.what());
+        return 0;
+    }
+    const pinna::Upsampler upsampler;
+    for (int level : {100, 19, 3}) {
+        const pinna::HrirSet sparse =
+            full.subset(pinna::lap_sparse_indices(full.directions(), level));
+        const double ms = median_ms([&] { (void)upsampler.upsample(sparse, full.directions()); });
+        std::printf("| upsampler.pt | upsample %zu -> %zu directions, as HRIRs | %.1f | %.2f |\n",
+                    sparse.measurements(), full.measurements(), ms, size_mb(upsampler.info().path));
+    }
+    const pinna::LatentCodec codec;
+    const double encode_ms = median_ms([&] { (void)codec.encode(full); });
+    const pinna::LatentCodes codes = codec.encode(full);
+    const double decode_ms = median_ms([&] { (void)codec.decode(codes); });
+    std::printf("| autoencoder.pt | encode %zu directions x 2 ears | %.1f | %.2f |\n",
+                full.measurements(), encode_ms, size_mb(codec.info().path));
+    std::printf("| autoencoder.pt | decode %zu directions x 2 ears, as HRIRs | %.1f | |\n",
+                full.measurements(), decode_ms);
+    return 0;
+}
