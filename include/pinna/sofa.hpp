@@ -22,11 +22,15 @@ struct SofaReadOptions {
     std::size_t max_measurements = 200000;
     std::size_t max_taps = 1u << 20;
     std::size_t max_file_bytes = std::size_t{1} << 30;
-    /// Parse in a forked child process (POSIX) with a time limit and a memory cap, so that
-    /// a crash or hang of the HDF5 parser on a corrupt file becomes a MalformedFileError
-    /// instead of taking the caller down (libmysofa has had many such bugs). Costs a fork
-    /// and a copy of the set through a pipe (a few milliseconds). Turn off only for trusted
-    /// files, or where fork() is not allowed.
+    /// Parse in a separate process (POSIX) with a time limit and a memory cap, so that a
+    /// crash or hang of the HDF5 parser on a corrupt file becomes a MalformedFileError
+    /// instead of taking the caller down (libmysofa has had many such bugs). The process is
+    /// the pinna-sofa-worker program (found through $PINNA_SOFA_WORKER, the build tree, or
+    /// <prefix>/libexec/pinna), started with posix_spawn, which is safe from any number of
+    /// threads; without it pinna forks, which can hang when other threads allocate at that
+    /// moment under an allocator that is not fork-safe (e.g. GCC 12's AddressSanitizer).
+    /// Costs a process start and a copy of the set (tens of milliseconds). Turn off only
+    /// for trusted files.
     bool isolate = true;
     unsigned time_limit_s = 60;                             ///< with isolate
     std::size_t memory_limit_bytes = std::size_t{4} << 30;  ///< with isolate (not under sanitizers)
@@ -78,9 +82,9 @@ struct SofaWriteOptions {
     /// attributes (each under about 1 kB) and refuses files with one over 4 kB; without the
     /// check such a file is written and libmysofa-based readers (pinna's too) drop text.
     bool verify_with_libmysofa = true;
-    /// Write in a forked child process: netCDF-C/HDF5 can crash when a write fails (a
-    /// full disk); isolated, that becomes an IoError and no file is left. Turn off where
-    /// fork() is not allowed.
+    /// Write in a separate process (as SofaReadOptions::isolate): netCDF-C/HDF5 can crash
+    /// when a write fails (a full disk); isolated, that becomes an IoError and no file is
+    /// left. Not isolated, writes are serialised (netCDF-C is not thread-safe).
     bool isolate = true;
 };
 

@@ -284,7 +284,31 @@ const char* non_fir_convention_in(const void* bytes, std::size_t size) {
                              std::to_string(err) + ")");
 }
 
+HrirSet parse_set(const void* bytes, std::size_t size, const std::string& name,
+                  const SofaReadOptions& options) {
+    int err = MYSOFA_OK;
+    MysofaPtr h(mysofa_load_data(static_cast<const char*>(bytes), size, &err));
+    if (!h || err != MYSOFA_OK)
+        throw_load_error(err, name, bytes, size);
+    return convert(h.get(), name, options);
+}
+
 }  // namespace
+
+namespace detail {
+
+std::string run_read_set_task(const std::string& payload) {
+    WireIn in(payload, "read request");
+    const std::string name = in.text();
+    SofaReadOptions options;
+    options.isolate = false;
+    options.apply_delays = in.get<std::uint8_t>() != 0;
+    options.max_measurements = static_cast<std::size_t>(in.get<std::uint64_t>());
+    options.max_taps = static_cast<std::size_t>(in.get<std::uint64_t>());
+    return encode_set(parse_set(payload.data() + in.position(), in.remaining(), name, options));
+}
+
+}  // namespace detail
 
 HrirSet read_sofa_memory(const void* bytes, std::size_t size, const std::string& name,
                          const SofaReadOptions& options) {
@@ -294,22 +318,23 @@ HrirSet read_sofa_memory(const void* bytes, std::size_t size, const std::string&
                                std::to_string(options.max_file_bytes));
     if (!detail::looks_like_hdf5(bytes, size))
         throw MalformedFileError(name + ": not a SOFA file (no HDF5/netCDF-4 signature)");
-    auto parse = [&]() {
-        int err = MYSOFA_OK;
-        MysofaPtr h(mysofa_load_data(static_cast<const char*>(bytes), size, &err));
-        if (!h || err != MYSOFA_OK)
-            throw_load_error(err, name, bytes, size);
-        return convert(h.get(), name, options);
-    };
     if (!options.isolate)
-        return parse();
+        return parse_set(bytes, size, name, options);
     detail::IsolationLimits limits;
     limits.time_limit_s = options.time_limit_s;
     limits.memory_limit_bytes = options.memory_limit_bytes;
     limits.max_measurements = options.max_measurements;
-    // The child may lengthen IRs by applying delays; leave room for that.
+    // The worker may lengthen IRs by applying delays; leave room for that.
     limits.max_taps = options.max_taps + (options.max_taps >> 1) + 64;
-    return detail::load_isolated(parse, name, limits);
+    detail::WireOut request;
+    request.text(name)
+        .put(static_cast<std::uint8_t>(options.apply_delays))
+        .put(static_cast<std::uint64_t>(options.max_measurements))
+        .put(static_cast<std::uint64_t>(options.max_taps))
+        .raw(bytes, size);
+    const std::string result =
+        detail::run_isolated(detail::Task::read_set, request.bytes(), name, limits, "reader");
+    return detail::decode_result(result, name, limits);
 }
 
 HrirSet read_sofa(const std::string& path, const SofaReadOptions& options) {
@@ -368,24 +393,42 @@ std::string encode_summary(MYSOFA_HRTF* h) {
     return o;
 }
 
+std::string summarize(const void* bytes, std::size_t size, const std::string& path) {
+    int err = MYSOFA_OK;
+    MysofaPtr h(mysofa_load_data(static_cast<const char*>(bytes), size, &err));
+    if (!h || err != MYSOFA_OK)
+        throw_load_error(err, path, bytes, size);
+    return encode_summary(h.get());
+}
+
 }  // namespace
+
+namespace detail {
+
+std::string run_describe_task(const std::string& payload) {
+    WireIn in(payload, "describe request");
+    const std::string path = in.text();
+    return summarize(payload.data() + in.position(), in.remaining(), path);
+}
+
+}  // namespace detail
 
 SofaSummary describe_sofa(const std::string& path, const SofaReadOptions& options) {
     const std::string bytes = detail::read_whole_file(path, options.max_file_bytes);
     if (!detail::looks_like_hdf5(bytes.data(), bytes.size()))
         throw MalformedFileError(path + ": not a SOFA file (no HDF5/netCDF-4 signature)");
-    auto parse = [&]() {
-        int err = MYSOFA_OK;
-        MysofaPtr h(mysofa_load_data(bytes.data(), bytes.size(), &err));
-        if (!h || err != MYSOFA_OK)
-            throw_load_error(err, path, bytes.data(), bytes.size());
-        return encode_summary(h.get());
-    };
     detail::IsolationLimits limits;
     limits.time_limit_s = options.time_limit_s;
     limits.memory_limit_bytes = options.memory_limit_bytes;
-    const std::string text =
-        options.isolate ? detail::run_isolated(parse, path, limits, "reader") : parse();
+    std::string text;
+    if (options.isolate) {
+        detail::WireOut request;
+        request.text(path).raw(bytes.data(), bytes.size());
+        text =
+            detail::run_isolated(detail::Task::describe, request.bytes(), path, limits, "reader");
+    } else {
+        text = summarize(bytes.data(), bytes.size(), path);
+    }
     if (text.rfind("PNSUM\n", 0) != 0)
         throw MalformedFileError(path + ": the isolated reader returned a damaged summary");
     SofaSummary s;

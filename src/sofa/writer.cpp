@@ -21,6 +21,7 @@
 #include <netcdf.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <ctime>
 #include <memory>
 #include <mutex>
@@ -199,9 +200,8 @@ class NcFile {
 };
 
 void write_file(const HrirSet& set, const Attributes& globals, const std::string& target,
-                const std::string& temporary, const SofaWriteOptions& options) {
+                const std::string& temporary, int level) {
     const std::size_t M = set.measurements(), N = set.taps(), R = kEars;
-    const int level = options.compression_level;
 
     NcFile nc(target);
     nc.create(temporary);
@@ -345,6 +345,13 @@ void verify_with_libmysofa(const HrirSet& set, const Attributes& globals, const 
                       "this is a bug in pinna's writer");
 }
 
+void write_and_check(const HrirSet& set, const Attributes& globals, const std::string& path,
+                     const std::string& temporary, int compression_level, bool verify) {
+    write_file(set, globals, path, temporary, compression_level);
+    if (verify)
+        verify_with_libmysofa(set, globals, path, temporary);
+}
+
 }  // namespace
 
 void write_sofa(const HrirSet& set, const std::string& path, const SofaWriteOptions& options) {
@@ -362,27 +369,54 @@ void write_sofa(const HrirSet& set, const std::string& path, const SofaWriteOpti
                                    ": cannot write SOFA file: source distance of measurement " +
                                    std::to_string(m) + " is negative");
 
-    std::lock_guard<std::mutex> lock(netcdf_mutex());
     const Attributes globals = global_attributes(set, options);
     write_atomically(path, [&](const std::string& temporary) {
-        auto write_and_check = [&] {
-            write_file(set, globals, path, temporary, options);
-            if (options.verify_with_libmysofa)
-                verify_with_libmysofa(set, globals, path, temporary);
-            return std::string("done");
-        };
         if (!options.isolate) {
-            write_and_check();
+            std::lock_guard<std::mutex> lock(netcdf_mutex());
+            write_and_check(set, globals, path, temporary, options.compression_level,
+                            options.verify_with_libmysofa);
             return;
         }
         // netCDF-C 4.9 crashes when HDF5 fails to write (a full disk) and the file is then
-        // closed; in a child process that crash becomes an IoError and the atomic writer
-        // removes the temporary file.
+        // closed; in a separate process that crash becomes an IoError and the atomic
+        // writer removes the temporary file.
+        detail::WireOut request;
+        request.bytes() = detail::encode_set(set);
+        request.put(static_cast<std::uint64_t>(globals.size()));
+        for (const auto& [key, value] : globals)
+            request.text(key).text(value);
+        request.text(path)
+            .text(temporary)
+            .put(static_cast<std::int32_t>(options.compression_level))
+            .put(static_cast<std::uint8_t>(options.verify_with_libmysofa));
         detail::IsolationLimits limits;
         limits.time_limit_s = 600;
         limits.memory_limit_bytes = 0;
-        detail::run_isolated(write_and_check, path, limits, "writer");
+        detail::run_isolated(detail::Task::write, request.bytes(), path, limits, "writer");
     });
 }
+
+namespace detail {
+
+std::string run_write_task(const std::string& payload) {
+    WireIn in(payload, "write request");
+    IsolationLimits any;  // the set comes from pinna itself, not from a file
+    any.max_measurements = std::size_t{1} << 30;
+    any.max_taps = std::size_t{1} << 30;
+    const HrirSet set = decode_set(in, any);
+    Attributes globals(static_cast<std::size_t>(in.get<std::uint64_t>()));
+    for (auto& [key, value] : globals) {
+        key = in.text();
+        value = in.text();
+    }
+    const std::string path = in.text();
+    const std::string temporary = in.text();
+    const int level = in.get<std::int32_t>();
+    const bool verify = in.get<std::uint8_t>() != 0;
+    write_and_check(set, globals, path, temporary, level, verify);
+    return "done";
+}
+
+}  // namespace detail
 
 }  // namespace pinna

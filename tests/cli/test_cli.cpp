@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "pinna/metrics.hpp"
@@ -19,9 +20,10 @@ struct Run {
     std::string out;  // stdout and stderr together
 };
 
-Run pinna_cli(const std::string& args) {
+// `env`: variable assignments put before the command, e.g. "PINNA_SOFA_WORKER=fork".
+Run pinna_cli(const std::string& args, const std::string& env = "") {
     Run r;
-    const std::string cmd = std::string(PINNA_CLI_PATH) + " " + args + " 2>&1";
+    const std::string cmd = env + " " + std::string(PINNA_CLI_PATH) + " " + args + " 2>&1";
     std::FILE* p = ::popen(cmd.c_str(), "r");
     REQUIRE(p != nullptr);
     std::array<char, 4096> buf{};
@@ -72,6 +74,32 @@ TEST_CASE("bad input: exit 1 with one line naming the file", "[cli]") {
     const Run text = pinna_cli("info " + dir.file("text.sofa"));
     CHECK(text.code == 1);
     CHECK(text.out.find("malformed file") != std::string::npos);
+}
+
+TEST_CASE("the isolated worker: found in the build tree, overridable, fork fallback", "[cli]") {
+    test::TempDir dir;
+    const std::string in = fixture(dir);
+    const std::string out = dir.file("out.sofa");
+    // Default (the build tree's pinna-sofa-worker), and the fork() fallback: same output.
+    REQUIRE(pinna_cli("convert " + in + " " + out).code == 0);
+    const HrirSet by_worker = read_sofa(out);
+    REQUIRE(pinna_cli("convert " + in + " " + out, "PINNA_SOFA_WORKER=fork").code == 0);
+    const HrirSet by_fork = read_sofa(out);
+    CHECK(by_fork.data() == by_worker.data());
+    // A worker that does not exist: a clear error naming it and the variable, no output.
+    const Run missing = pinna_cli("convert " + in + " " + dir.file("x.sofa"),
+                                  "PINNA_SOFA_WORKER=/nonexistent/worker");
+    CHECK(missing.code == 1);
+    CHECK(missing.out.find("/nonexistent/worker") != std::string::npos);
+    CHECK(missing.out.find("PINNA_SOFA_WORKER") != std::string::npos);
+    std::size_t entries = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path()))
+        ++entries;
+    CHECK(entries == 2);  // in.sofa and out.sofa: no x.sofa, no temporary file
+    // A worker that dies without answering is a failed read, not a hang or a crash.
+    const Run dead = pinna_cli("info " + in, "PINNA_SOFA_WORKER=/bin/false");
+    CHECK(dead.code == 1);
+    CHECK(dead.out.find("returned nothing") != std::string::npos);
 }
 
 TEST_CASE("convert, sparsify, upsample and evaluate chain", "[cli]") {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -568,4 +569,50 @@ TEST_CASE("concurrent writes from two threads both produce valid files", "[sofa]
     require_libmysofa_accepts(dir.file("b.sofa"), 44100.0, 32);
     require_same_set(a, read_sofa(dir.file("a.sofa")), 1e-4);
     require_same_set(b, read_sofa(dir.file("b.sofa")), 1e-4);
+}
+
+// A fork() of a multithreaded process copies whatever locks other threads hold at that
+// moment (an allocator's, a sanitizer's); the isolated process must not depend on them.
+// Reads and writes from four threads while a fifth thread allocates all the time.
+TEST_CASE("reads and writes from several threads while others allocate", "[sofa][concurrency]") {
+    test::TempDir dir;
+    std::atomic<bool> stop{false};
+    std::thread churn([&] {
+        std::size_t sum = 0;
+        while (!stop.load()) {
+            std::vector<std::string> v;
+            for (int i = 0; i < 64; ++i)
+                v.emplace_back(static_cast<std::size_t>(100 + i), 'x');
+            sum += v.size();
+        }
+        CHECK(sum > 0);
+    });
+    constexpr int kThreads = 4, kRounds = 3;
+    std::vector<std::string> failures(kThreads);
+    std::vector<std::thread> workers;
+    for (int t = 0; t < kThreads; ++t)
+        workers.emplace_back([&, t] {
+            try {
+                for (int r = 0; r < kRounds; ++r) {
+                    const HrirSet set = test::synthetic_set(20 + 7 * t + r, 32, 48000.0);
+                    const std::string path =
+                        dir.file("t" + std::to_string(t) + "_" + std::to_string(r) + ".sofa");
+                    write_sofa(set, path);
+                    const HrirSet back = read_sofa(path);
+                    if (back.measurements() != set.measurements() || back.data() != set.data())
+                        failures[t] = path + " reads back different";
+                }
+            } catch (const std::exception& e) {
+                failures[t] = e.what();
+            }
+        });
+    for (std::thread& w : workers)
+        w.join();
+    stop = true;
+    churn.join();
+    for (int t = 0; t < kThreads; ++t) {
+        CAPTURE(t);
+        CHECK(failures[t].empty());
+    }
+    CHECK(folder_entries(dir.path()).size() == std::size_t{kThreads * kRounds});
 }
