@@ -468,7 +468,10 @@ int worker_main() {
     }
     cap_memory(limits);
     write_all(1, run_caught(task, request, name, limits));
-    return 0;
+    // Leave at once, as the forked child does: the answer is sent, and exit-time work
+    // (static destructors, LeakSanitizer's report of what libmysofa leaks on corrupt
+    // files) could only turn a delivered answer into a reported crash.
+    ::_exit(0);
 }
 
 }  // namespace pinna::detail

@@ -48,8 +48,8 @@ std::string run_isolated(Task task, const std::string& payload, const std::strin
 const std::string& worker_executable();
 
 /// The worker program: reads one request from standard input, runs it under the limits it
-/// names, writes the result (or the encoded error) to standard output. Returns the exit
-/// status.
+/// names, writes the result (or the encoded error) to standard output and ends the process
+/// (_exit(0)). Returns 2 only for a request it cannot read.
 int worker_main();
 
 /// Runs a task in this process (what the worker and the forked child call).
