@@ -32,6 +32,30 @@ def load_complete():
     return h, ok, mirror_idx
 
 
+def make_meta(h, A, train_ids, excluded_ids, alpha, name="pinna-anthropometric", **training):
+    """meta.json of a personaliser fitted on anthropometry rows A (subjects train_ids)."""
+    names = list(h["anthro_names"])
+    feats = [dict(name=n, description=PA.feature_info(n)[0], unit=PA.feature_info(n)[1],
+                  mean=float(A[:, i].mean()), std=float(A[:, i].std()), min=float(A[:, i].min()),
+                  max=float(A[:, i].max())) for i, n in enumerate(names)]
+    return dict(
+        name=name, version=VERSION, kind="personalizer",
+        description="HRTF set (dB magnitudes + ITD) on the HUTUBS grid predicted from 37 anthropometric "
+                    "values: per-ear ridge regression (strong shrinkage) to PCA weights; ITD from head width.",
+        sample_rate_hz=P.FS_HZ, taps=P.TAPS, bins=P.BINS,
+        features=feats,
+        normalisation="features[i] are used raw; mean/std/min/max above are the training population's "
+                      "(warn when |x - mean| > 3 std or outside [min, max])",
+        grid=dict(azimuth_deg=h["az"].tolist(), elevation_deg=h["el"].tolist(), distance_m=h["dist"].tolist()),
+        methods={"forward": {"inputs": [["features", "float32", "[B,37]", "CSV column order, NaN refused"]],
+                             "outputs": [["db", "float32", "[B,440,2,129]", "dB magnitude, ear 0 = left"],
+                                         ["itd_s", "float32", "[B,440]", "seconds, t_left - t_right"]]}},
+        output_layout="db[b][direction][ear][bin], directions in 'grid' order, bin k = k*fs/taps Hz",
+        training=dict(dataset="HUTUBS", subjects=train_ids, excluded_nan_rows=excluded_ids, alpha=alpha,
+                      components=PA.K_COMPONENTS, **training),
+        licence_note="Trained on HUTUBS (TU Berlin, CC BY 4.0).")
+
+
 def main():
     torch.set_num_threads(1)
     np.random.seed(0)
@@ -44,29 +68,10 @@ def main():
     alpha, inner = PA.choose_alpha(A, db, itd, mirror_idx)
     print("final alpha", alpha, inner)
     p = PA.fit_per_ear(A, db, itd, mirror_idx, alpha, PA.K_COMPONENTS)
-    names = list(h["anthro_names"])
-    model = torch.jit.script(PA.Personalizer(p, len(names)))
+    meta = make_meta(h, A, [int(i) for i in h["ids"][ok]], [int(i) for i in h["ids"][~ok]], alpha,
+                     cv_folds=PA.FOLDS, cv=cv)
+    model = torch.jit.script(PA.Personalizer(p, len(h["anthro_names"])))
     model.eval()
-    feats = [dict(name=n, description=PA.feature_info(n)[0], unit=PA.feature_info(n)[1],
-                  mean=float(A[:, i].mean()), std=float(A[:, i].std()), min=float(A[:, i].min()),
-                  max=float(A[:, i].max())) for i, n in enumerate(names)]
-    meta = dict(
-        name="pinna-anthropometric", version=VERSION, kind="personalizer",
-        description="HRTF set (dB magnitudes + ITD) on the HUTUBS grid predicted from 37 anthropometric "
-                    "values: per-ear ridge regression (strong shrinkage) to PCA weights; ITD from head width.",
-        sample_rate_hz=P.FS_HZ, taps=P.TAPS, bins=P.BINS,
-        features=feats,
-        normalisation="features[i] are used raw; mean/std/min/max above are the training population's "
-                      "(warn when |x - mean| > 3 std or outside [min, max])",
-        grid=dict(azimuth_deg=h["az"].tolist(), elevation_deg=h["el"].tolist(), distance_m=h["dist"].tolist()),
-        methods={"forward": {"inputs": [["features", "float32", "[B,37]", "CSV column order, NaN refused"]],
-                             "outputs": [["db", "float32", "[B,440,2,129]", "dB magnitude, ear 0 = left"],
-                                         ["itd_s", "float32", "[B,440]", "seconds, t_left - t_right"]]}},
-        output_layout="db[b][direction][ear][bin], directions in 'grid' order, bin k = k*fs/taps Hz",
-        training=dict(dataset="HUTUBS", subjects=[int(i) for i in h["ids"][ok]],
-                      excluded_nan_rows=[int(i) for i in h["ids"][~ok]], alpha=alpha, components=PA.K_COMPONENTS,
-                      cv_folds=PA.FOLDS, cv=cv),
-        licence_note="Trained on HUTUBS (TU Berlin, CC BY 4.0).")
     out = os.path.join(HERE, "anthropometric.pt")
     torch.jit.save(model, out, _extra_files={"meta.json": json.dumps(meta, indent=1)})
     # reference: first complete subject

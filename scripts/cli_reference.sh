@@ -13,7 +13,7 @@ B=${1:-build/src/cli/pinna}
   echo '```'
   $B --help
   echo '```'
-  for c in info convert sparsify upsample evaluate predict; do
+  for c in info convert sparsify upsample evaluate predict encode; do
     printf '\n## pinna %s\n\n```\n' "$c"
     $B "$c" --help
     echo '```'

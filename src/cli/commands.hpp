@@ -28,10 +28,13 @@ int run_evaluate(const Argv& args);
 int run_sparsify(const Argv& args);
 int run_upsample(const Argv& args);
 int run_predict(const Argv& args);
+int run_encode(const Argv& args);
 
 class Args;
 /// `upsample --method neural`: implemented in with_torch/ (or refused without LibTorch).
 int run_upsample_neural(const Args& args);
+/// Applies --threads N (1..1024) to the neural models; UsageError when out of range.
+void apply_model_threads(const Args& args);
 
 extern const char* const kInfoHelp;
 extern const char* const kConvertHelp;
@@ -39,5 +42,6 @@ extern const char* const kEvaluateHelp;
 extern const char* const kSparsifyHelp;
 extern const char* const kUpsampleHelp;
 extern const char* const kPredictHelp;
+extern const char* const kEncodeHelp;
 
 }  // namespace pinna::cli

@@ -29,6 +29,8 @@ const std::vector<Command>& commands() {
          kUpsampleHelp, run_upsample},
         {"predict", "predict personal HRIR sets from anthropometry (neural)", kPredictHelp,
          run_predict},
+        {"encode", "pass a set through the autoencoder's latent codes (neural)", kEncodeHelp,
+         run_encode},
     };
     return list;
 }

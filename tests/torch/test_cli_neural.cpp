@@ -3,12 +3,14 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 
 #include "pinna/anthropometry.hpp"
 #include "pinna/grid.hpp"
+#include "pinna/metrics.hpp"
 #include "pinna/models.hpp"
 #include "pinna/sofa.hpp"
 #include "support/test_support.hpp"
@@ -180,4 +182,96 @@ TEST_CASE("pinna predict on another grid, and its refusals", "[cli][personalizat
                      "' --model '" + test::model_file("upsampler.pt") + "'");
     CHECK(r.status == 1);
     CHECK_THAT(r.err, Contains("'personalizer'"));
+}
+
+TEST_CASE("pinna encode: codes and decoded set agree with the LatentCodec API", "[cli][codec]") {
+    PINNA_REQUIRE_CLI();
+    if (!test::file_exists(test::model_file("autoencoder.pt"))) {
+        WARN("skipped: models/autoencoder.pt not found");
+        return;
+    }
+    test::TempDir dir;
+    const HrirSet set = test::synthetic_set(30, 256, 44100.0);
+    const std::string in = dir.file("in.sofa");
+    write_sofa(set, in);
+    const std::string model = test::model_file("autoencoder.pt");
+    const Run r = run(dir, "encode '" + in + "' -o '" + dir.file("out.sofa") + "' --codes '" +
+                               dir.file("codes.csv") + "' --model '" + model + "' --json");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+
+    const LatentCodec codec(model);
+    const HrirSet stored = read_sofa(in);
+    const LatentCodes codes = codec.encode(stored);
+    // The printed LSD is the magnitude reconstruction error of the same codes.
+    const MagnitudeItd original = magnitude_itd(stored), decoded = codec.decode_spectra(codes);
+    const std::vector<std::size_t> bins = metric_bins(256, 44100.0);
+    double sum = 0.0;
+    for (std::size_t m = 0; m < 30; ++m)
+        for (const Ear ear : {Ear::left, Ear::right}) {
+            double s = 0.0;
+            for (const std::size_t k : bins) {
+                const double d = original.db.values(m, ear)[k] - decoded.db.values(m, ear)[k];
+                s += d * d;
+            }
+            sum += std::sqrt(s / static_cast<double>(bins.size()));
+        }
+    const double lsd = sum / 60.0;
+    const auto at = r.out.find("\"lsd_db\": ");
+    REQUIRE(at != std::string::npos);
+    CHECK(std::stod(r.out.substr(at + 10)) == Approx(lsd).epsilon(1e-6));
+    CHECK_THAT(r.out, Contains("\"latent_size\": 24"));
+
+    // The CSV: a header, then one row per direction and ear with the codes.
+    std::ifstream csv(dir.file("codes.csv"));
+    std::string line;
+    REQUIRE(std::getline(csv, line));
+    CHECK(line.rfind("azimuth_deg,elevation_deg,distance_m,ear,itd_s,z0,z1,", 0) == 0);
+    std::size_t rows = 0;
+    double max_diff = 0.0;
+    while (std::getline(csv, line)) {
+        std::vector<std::string> cells;
+        std::size_t pos = 0, comma;
+        while ((comma = line.find(',', pos)) != std::string::npos) {
+            cells.push_back(line.substr(pos, comma - pos));
+            pos = comma + 1;
+        }
+        cells.push_back(line.substr(pos));
+        REQUIRE(cells.size() == 5 + 24);
+        const std::size_t m = rows / 2;
+        const Ear ear = rows % 2 == 0 ? Ear::left : Ear::right;
+        CHECK(cells[3] == (ear == Ear::left ? "left" : "right"));
+        for (std::size_t i = 0; i < 24; ++i)
+            max_diff =
+                std::max(max_diff, std::fabs(std::stod(cells[5 + i]) - codes.code(m, ear)[i]));
+        ++rows;
+    }
+    CHECK(rows == 60);
+    CHECK(max_diff < 1e-5);
+
+    const HrirSet out = read_sofa(dir.file("out.sofa"));
+    CHECK(out.measurements() == 30);
+    CHECK(out.taps() == 256);
+    CHECK_THAT(out.metadata.comment, Contains("latent codes"));
+    const HrirSet api = codec.decode(codes);
+    double max_ir = 0.0;
+    for (std::size_t i = 0; i < api.data().size(); ++i)
+        max_ir = std::max(max_ir, static_cast<double>(std::fabs(api.data()[i] - out.data()[i])));
+    CHECK(max_ir < 1e-6);
+}
+
+TEST_CASE("pinna encode refusals", "[cli][codec][errors]") {
+    PINNA_REQUIRE_CLI();
+    test::TempDir dir;
+    CHECK(run(dir, "encode").status == 2);
+    const Run missing = run(dir, "encode '" + dir.file("none.sofa") + "'");
+    CHECK(missing.status == 1);
+    CHECK_THAT(missing.err, Contains("none.sofa"));
+    const std::string in = dir.file("in.sofa");
+    write_sofa(test::synthetic_set(8, 64, 48000.0), in);
+    const Run wrong_kind =
+        run(dir, "encode '" + in + "' --model '" + test::model_file("upsampler.pt") + "'");
+    CHECK(wrong_kind.status == 1);
+    CHECK_THAT(wrong_kind.err, Contains("upsampler.pt"));
+    CHECK(run(dir, "encode '" + in + "' --threads 0").status == 2);
 }

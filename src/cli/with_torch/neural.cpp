@@ -39,9 +39,7 @@ const char* const kPredictHelp =
     "  --threads N        threads for the model (default: LibTorch's choice)\n\n"
     "exit status: 0 when every subject was written, 1 when any failed (after trying all)\n";
 
-namespace {
-
-void apply_threads(const Args& args) {
+void apply_model_threads(const Args& args) {
     if (!args.has("--threads"))
         return;
     const long threads = args.get_long("--threads", 0);
@@ -49,6 +47,8 @@ void apply_threads(const Args& args) {
         throw UsageError("--threads must be a count from 1 to 1024, got " + args.get("--threads"));
     set_model_threads(static_cast<int>(threads));
 }
+
+namespace {
 
 // A file name for a subject id: path separators and control or shell-hostile characters
 // become '_'; an id that is empty or only dots becomes "row<line>".
@@ -84,7 +84,7 @@ int run_predict(const Argv& argv) {
     const std::string out_dir = args.get("-o", args.get("--output"));
     if (out_dir.empty())
         throw UsageError("-o OUT_DIR is required");
-    apply_threads(args);
+    apply_model_threads(args);
 
     const AnthropometryTable table = read_anthropometry(table_path);
     const PersonalizationModel model(

@@ -10,6 +10,15 @@ const char* const kPredictHelp =
     "This build of pinna has no LibTorch (configure with -DPINNA_WITH_TORCH=ON and\n"
     "libtorch-dev installed) and cannot run neural models.\n";
 
+const char* const kEncodeHelp =
+    "usage: pinna encode IN.sofa [-o OUT.sofa] [--codes CODES.csv]\n\n"
+    "This build of pinna has no LibTorch (configure with -DPINNA_WITH_TORCH=ON and\n"
+    "libtorch-dev installed) and cannot run neural models.\n";
+
+int run_encode(const Argv&) {
+    throw ModelError("this pinna was built without LibTorch; neural models are unavailable");
+}
+
 int run_predict(const Argv&) {
     throw ModelError("this pinna was built without LibTorch; neural models are unavailable");
 }
