@@ -11,24 +11,29 @@ namespace pinna::cli {
 
 const char* const kUpsampleHelp =
     "usage: pinna upsample SPARSE.sofa -o OUT.sofa --grid REF.sofa|fibonacci:N|lebedev:N\n"
-    "                      [--method nearest|barycentric|sh] [--time-aligned]\n"
-    "                      [--sh-order N] [--sh-lambda X] [--no-head-model]\n\n"
+    "                      [--method nearest|barycentric|sh|neural] [--time-aligned]\n"
+    "                      [--sh-order N] [--sh-lambda X] [--no-head-model]\n"
+    "                      [--model PATH] [--threads N]\n\n"
     "Interpolates a set measured at a few directions onto a dense grid and writes a\n"
     "conformant SimpleFreeFieldHRIR file (atomically).\n\n"
     "  --grid G          target directions: the directions of a SOFA file, or a generated\n"
     "                    grid (fibonacci:N, lebedev:N)\n"
-    "  --method M        nearest, barycentric (default) or sh; see docs/interpolation.md\n"
+    "  --method M        nearest, barycentric (default) or sh (docs/interpolation.md), or\n"
+    "                    neural: the upsampling model (models/upsampler.md; needs LibTorch)\n"
     "  --time-aligned    interpolate dB magnitudes and delays separately, rebuild\n"
     "                    minimum-phase IRs (no comb filtering between misaligned onsets)\n"
     "  --sh-order N      spherical-harmonic order for sh (default: from the grid)\n"
     "  --sh-lambda X     Tikhonov weight for sh (default 0.01)\n"
     "  --no-head-model   time-aligned: interpolate delays instead of fitting a spherical head\n"
+    "  --model PATH      neural: upsampling model (default: models/upsampler.pt, or\n"
+    "                    $PINNA_MODEL_DIR/upsampler.pt)\n"
+    "  --threads N       neural: threads for the model (default: LibTorch's choice)\n"
     "  -o, --output F    output SOFA file (required)\n";
 
 int run_upsample(const Argv& argv) {
-    const Args args(
-        argv, {"--time-aligned", "--no-head-model"},
-        {"-o", "--output", "--grid", "--method", "--sh-order", "--sh-lambda", "--model"});
+    const Args args(argv, {"--time-aligned", "--no-head-model"},
+                    {"-o", "--output", "--grid", "--method", "--sh-order", "--sh-lambda", "--model",
+                     "--threads"});
     args.expect_positionals(1, "a sparse SOFA file");
     const std::string out = args.get("-o", args.get("--output"));
     if (out.empty())
@@ -39,6 +44,9 @@ int run_upsample(const Argv& argv) {
     const std::string method = args.get("--method", "barycentric");
     if (method == "neural")
         return run_upsample_neural(args);
+    for (const char* option : {"--model", "--threads"})
+        if (args.has(option))
+            throw UsageError(std::string(option) + " applies only to --method neural");
     try {
         options.method = parse_interpolation_method(method);
     } catch (const Error& e) {

@@ -118,6 +118,14 @@ TEST_CASE("convert, sparsify, upsample and evaluate chain", "[cli]") {
     CHECK(converted.taps() == 80);
 
     REQUIRE(pinna_cli("sparsify " + in + " --lap 19 -o " + dir.file("s.sofa")).code == 0);
+    // Model options belong to the neural method only.
+    const Run model_option = pinna_cli("upsample " + dir.file("s.sofa") + " --grid " + in + " -o " +
+                                       dir.file("u.sofa") + " --model x.pt");
+    CHECK(model_option.code == 2);
+    CHECK(model_option.out.find("--model applies only to --method neural") != std::string::npos);
+    CHECK(pinna_cli("upsample " + dir.file("s.sofa") + " --grid " + in + " -o " +
+                    dir.file("u.sofa") + " --threads 2")
+              .code == 2);
     CHECK(read_sofa(dir.file("s.sofa")).measurements() == 19);
     REQUIRE(pinna_cli("upsample " + dir.file("s.sofa") + " --grid " + in +
                       " --method barycentric --time-aligned -o " + dir.file("u.sofa"))

@@ -61,7 +61,7 @@ TEST_CASE("pinna upsample --method neural writes the target grid", "[cli]") {
     const std::string sparse = dir.file("sparse.sofa");
     write_sofa(test::synthetic_set(12, 128, 48000.0), sparse);
     const Run r = run(dir, "upsample '" + sparse + "' -o '" + dir.file("dense.sofa") +
-                               "' --grid fibonacci:40 --method neural --model '" +
+                               "' --grid fibonacci:40 --method neural --threads 1 --model '" +
                                test::model_file("upsampler.pt") + "'");
     INFO(r.err);
     REQUIRE(r.status == 0);
@@ -71,6 +71,10 @@ TEST_CASE("pinna upsample --method neural writes the target grid", "[cli]") {
     CHECK(dense.sample_rate_hz() == 44100.0);
     CHECK(dense.taps() == 256);
     CHECK_THAT(dense.metadata.comment, Contains("neural"));
+    const Run bad_threads = run(dir, "upsample '" + sparse + "' -o '" + dir.file("x.sofa") +
+                                         "' --grid fibonacci:40 --method neural --threads 0");
+    CHECK(bad_threads.status == 2);
+    CHECK_THAT(bad_threads.err, Contains("--threads"));
 }
 
 TEST_CASE("pinna upsample --method neural reports model errors", "[cli][errors]") {

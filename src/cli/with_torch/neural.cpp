@@ -166,6 +166,7 @@ int run_upsample_neural(const Args& args) {
             throw UsageError(std::string(option) + " does not apply to --method neural");
     const std::string sparse_path = args.positionals()[0];
     const std::string out = args.get("-o", args.get("--output"));
+    apply_model_threads(args);
     const HrirSet sparse = read_sofa(sparse_path);
     const std::vector<Direction> grid = read_grid_argument(args.get("--grid"));
     const Upsampler model(args.get("--model", default_model_path(kUpsamplerModelFile)));
