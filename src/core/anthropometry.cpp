@@ -1,5 +1,6 @@
 #include "pinna/anthropometry.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <limits>
 #include <memory>
 
+#include "core/json.hpp"
 #include "pinna/error.hpp"
 
 namespace pinna {
@@ -159,213 +161,23 @@ AnthropometryTable parse_anthropometry_csv(const std::string& text, const std::s
     return table;
 }
 
-namespace {
-
-// A small JSON reader for anthropometry: values are numbers, strings, null, objects and
-// arrays, nested at most max_depth deep.
-struct JsonValue {
-    enum Kind { null, number, string, boolean, array, object } kind = null;
-    double number_value = 0.0;
-    std::string string_value;
-    std::vector<JsonValue> items;                            // array
-    std::vector<std::pair<std::string, JsonValue>> members;  // object
-};
-
-class JsonReader {
-  public:
-    JsonReader(const std::string& text, const std::string& source, std::size_t max_depth)
-        : s_(text), source_(source), max_depth_(max_depth) {}
-
-    JsonValue document() {
-        JsonValue v = value(0);
-        skip_space();
-        if (pos_ != s_.size())
-            fail("unexpected text after the JSON value");
-        return v;
-    }
-
-  private:
-    [[noreturn]] void fail(const std::string& what) const {
-        std::size_t line = 1;
-        for (std::size_t i = 0; i < pos_ && i < s_.size(); ++i)
-            line += s_[i] == '\n';
-        throw MalformedFileError(source_ + ":" + std::to_string(line) + ": " + what);
-    }
-    void skip_space() {
-        while (pos_ < s_.size() && std::strchr(" \t\r\n", s_[pos_]) != nullptr && s_[pos_] != '\0')
-            ++pos_;
-    }
-    bool consume(char c) {
-        skip_space();
-        if (pos_ < s_.size() && s_[pos_] == c) {
-            ++pos_;
-            return true;
-        }
-        return false;
-    }
-    void expect(char c) {
-        if (!consume(c))
-            fail(std::string("expected '") + c + "'");
-    }
-    bool literal(const char* word) {
-        const std::size_t n = std::strlen(word);
-        if (s_.compare(pos_, n, word) == 0) {
-            pos_ += n;
-            return true;
-        }
-        return false;
-    }
-
-    std::string string() {
-        expect('"');
-        std::string out;
-        while (true) {
-            if (pos_ >= s_.size())
-                fail("unterminated string");
-            const char c = s_[pos_++];
-            if (c == '"')
-                return out;
-            if (static_cast<unsigned char>(c) < 0x20)
-                fail("control character in a string");
-            if (c != '\\') {
-                out += c;
-                continue;
-            }
-            if (pos_ >= s_.size())
-                fail("unterminated escape");
-            const char e = s_[pos_++];
-            switch (e) {
-                case '"':
-                case '\\':
-                case '/':
-                    out += e;
-                    break;
-                case 'n':
-                    out += '\n';
-                    break;
-                case 't':
-                    out += '\t';
-                    break;
-                case 'r':
-                case 'b':
-                case 'f':
-                    out += ' ';
-                    break;
-                case 'u': {
-                    if (pos_ + 4 > s_.size())
-                        fail("short \\u escape");
-                    unsigned code = 0;
-                    for (int i = 0; i < 4; ++i) {
-                        const char h = s_[pos_++];
-                        code <<= 4;
-                        if (h >= '0' && h <= '9')
-                            code |= static_cast<unsigned>(h - '0');
-                        else if (h >= 'a' && h <= 'f')
-                            code |= static_cast<unsigned>(h - 'a' + 10);
-                        else if (h >= 'A' && h <= 'F')
-                            code |= static_cast<unsigned>(h - 'A' + 10);
-                        else
-                            fail("bad \\u escape");
-                    }
-                    // Basic multilingual plane as UTF-8; surrogates become '?'.
-                    if (code < 0x80) {
-                        out += static_cast<char>(code);
-                    } else if (code < 0x800) {
-                        out += static_cast<char>(0xC0 | (code >> 6));
-                        out += static_cast<char>(0x80 | (code & 0x3F));
-                    } else if (code >= 0xD800 && code <= 0xDFFF) {
-                        out += '?';
-                    } else {
-                        out += static_cast<char>(0xE0 | (code >> 12));
-                        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-                        out += static_cast<char>(0x80 | (code & 0x3F));
-                    }
-                    break;
-                }
-                default:
-                    fail("bad escape in a string");
-            }
-        }
-    }
-
-    JsonValue value(std::size_t depth) {
-        if (depth > max_depth_)
-            fail("nesting deeper than " + std::to_string(max_depth_));
-        skip_space();
-        if (pos_ >= s_.size())
-            fail("unexpected end of JSON");
-        JsonValue v;
-        const char c = s_[pos_];
-        if (c == '{') {
-            ++pos_;
-            v.kind = JsonValue::object;
-            if (consume('}'))
-                return v;
-            do {
-                skip_space();
-                std::string key = string();
-                expect(':');
-                v.members.emplace_back(std::move(key), value(depth + 1));
-                if (v.members.size() > 100000)
-                    fail("object with too many members");
-            } while (consume(','));
-            expect('}');
-        } else if (c == '[') {
-            ++pos_;
-            v.kind = JsonValue::array;
-            if (consume(']'))
-                return v;
-            do {
-                v.items.push_back(value(depth + 1));
-                if (v.items.size() > 1000000)
-                    fail("array with too many items");
-            } while (consume(','));
-            expect(']');
-        } else if (c == '"') {
-            v.kind = JsonValue::string;
-            v.string_value = string();
-        } else if (literal("null")) {
-            v.kind = JsonValue::null;
-        } else if (literal("true") || literal("false")) {
-            v.kind = JsonValue::boolean;
-        } else if (literal("NaN")) {
-            v.kind = JsonValue::null;  // not JSON, but Python's json module writes it
-        } else {
-            const char* begin = s_.c_str() + pos_;
-            char* end = nullptr;
-            errno = 0;
-            v.number_value = std::strtod(begin, &end);
-            if (end == begin)
-                fail("expected a value");
-            if (errno == ERANGE || !std::isfinite(v.number_value))
-                fail("number out of range");
-            pos_ += static_cast<std::size_t>(end - begin);
-            v.kind = JsonValue::number;
-        }
-        return v;
-    }
-
-    const std::string& s_;
-    const std::string& source_;
-    std::size_t max_depth_;
-    std::size_t pos_ = 0;
-};
-
-}  // namespace
-
 AnthropometryTable parse_anthropometry_json(const std::string& text, const std::string& source,
                                             const AnthropometryLimits& limits) {
+    using detail::JsonValue;
     check_size(text, source, limits);
-    const JsonValue doc = JsonReader(text, source, limits.max_depth).document();
+    detail::JsonOptions options;
+    options.max_depth = limits.max_depth;
+    options.max_items = std::max(limits.max_rows, limits.max_features);
+    const JsonValue doc = JsonValue::parse(text, source, options);
     const JsonValue* list = &doc;
-    if (doc.kind == JsonValue::object) {
-        for (const auto& [key, value] : doc.members)
-            if (key == "subjects" && value.kind == JsonValue::array)
+    if (doc.is_object()) {
+        for (const auto& [key, value] : doc.members())
+            if (key == "subjects" && value.is_array())
                 list = &value;
     }
     std::vector<const JsonValue*> subjects;
-    if (list->kind == JsonValue::array) {
-        for (const JsonValue& item : list->items)
+    if (list->is_array()) {
+        for (const JsonValue& item : list->items())
             subjects.push_back(&item);
     } else {
         subjects.push_back(list);
@@ -379,10 +191,10 @@ AnthropometryTable parse_anthropometry_json(const std::string& text, const std::
     table.source = source;
     // Features: the union of member names in first-seen order.
     for (const JsonValue* s : subjects) {
-        if (s->kind != JsonValue::object)
+        if (!s->is_object())
             throw MalformedFileError(source +
                                      ": each subject must be a JSON object of measurements");
-        for (const auto& [key, value] : s->members) {
+        for (const auto& [key, value] : s->members()) {
             if (is_subject_column(key))
                 continue;
             bool known = false;
@@ -404,13 +216,13 @@ AnthropometryTable parse_anthropometry_json(const std::string& text, const std::
         row.line = i + 1;
         row.subject = std::to_string(i + 1);
         row.values.assign(table.features.size(), kMissing);
-        for (const auto& [key, value] : subjects[i]->members) {
+        for (const auto& [key, value] : subjects[i]->members()) {
             if (is_subject_column(key)) {
-                if (value.kind == JsonValue::string)
-                    row.subject = value.string_value;
-                else if (value.kind == JsonValue::number) {
+                if (value.is_string())
+                    row.subject = value.as_string();
+                else if (value.is_number()) {
                     char buf[32];
-                    std::snprintf(buf, sizeof buf, "%.15g", value.number_value);
+                    std::snprintf(buf, sizeof buf, "%.15g", value.as_number());
                     row.subject = buf;
                 }
                 continue;
@@ -418,9 +230,12 @@ AnthropometryTable parse_anthropometry_json(const std::string& text, const std::
             std::size_t f = 0;
             while (table.features[f] != key)
                 ++f;
-            if (value.kind == JsonValue::number)
-                row.values[f] = value.number_value;
-            else if (value.kind != JsonValue::null)
+            if (value.is_number() && std::isinf(value.as_number()))
+                throw MalformedFileError(source + ": subject " + row.subject + ": '" + key +
+                                         "' is infinite");
+            if (value.is_number())
+                row.values[f] = value.as_number();  // NaN (Python's json writes it): missing
+            else if (!value.is_null())
                 throw MalformedFileError(source + ": subject " + row.subject + ": '" + key +
                                          "' must be a number or null");
         }

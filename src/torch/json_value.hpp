@@ -1,51 +1,13 @@
-// A small JSON document model for the meta.json files inside model archives.
-//
-// Accepts standard JSON plus the NaN / Infinity / -Infinity tokens Python's json module
-// writes for non-finite floats. Errors are ModelError naming the source and the byte offset.
+// Typed access to the meta.json files inside model archives (JsonValue: core/json.hpp).
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <vector>
 
+#include "core/json.hpp"
+
 namespace pinna::detail {
-
-class JsonValue {
-  public:
-    enum class Type { null, boolean, number, string, array, object };
-
-    /// Parses a whole document; `source` names it in messages ("models/x.pt: meta.json").
-    static JsonValue parse(const std::string& text, const std::string& source);
-
-    Type type() const noexcept { return type_; }
-    bool is_null() const noexcept { return type_ == Type::null; }
-    bool is_number() const noexcept { return type_ == Type::number; }
-    bool is_string() const noexcept { return type_ == Type::string; }
-    bool is_array() const noexcept { return type_ == Type::array; }
-    bool is_object() const noexcept { return type_ == Type::object; }
-
-    bool as_bool() const noexcept { return boolean_; }
-    double as_number() const noexcept { return number_; }
-    const std::string& as_string() const noexcept { return string_; }
-    const std::vector<JsonValue>& items() const noexcept { return items_; }
-    /// Object members in document order.
-    const std::vector<std::pair<std::string, JsonValue>>& members() const noexcept {
-        return members_;
-    }
-    /// Member `key` of an object, or nullptr (also for non-objects).
-    const JsonValue* find(const std::string& key) const noexcept;
-
-    static const char* type_name(Type type) noexcept;
-
-  private:
-    friend class JsonParser;
-    Type type_ = Type::null;
-    bool boolean_ = false;
-    double number_ = 0.0;
-    std::string string_;
-    std::vector<JsonValue> items_;
-    std::vector<std::pair<std::string, JsonValue>> members_;
-};
 
 /// Typed access to members of a meta.json object with messages of the form
 /// "<source>: meta.json <path> ..." (ModelError).

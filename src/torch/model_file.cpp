@@ -41,7 +41,9 @@ LoadedModel load_model(const std::string& path, const std::string& kind,
         throw ModelError(path +
                          ": the archive has no meta.json extra file (export with "
                          "_extra_files={'meta.json': ...})");
-    JsonValue meta = JsonValue::parse(meta_text, path + ": meta.json");
+    JsonOptions json;
+    json.error_kind = ErrorKind::model;
+    JsonValue meta = JsonValue::parse(meta_text, path + ": meta.json", json);
     const MetaReader r(meta, path);
     ModelInfo info;
     info.path = path;

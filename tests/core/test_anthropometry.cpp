@@ -90,10 +90,18 @@ TEST_CASE("JSON: one subject, a list, and {subjects: [...]}", "[core][anthropome
     CHECK(wrapped.rows.size() == 1);
 }
 
+TEST_CASE("JSON: Python's NaN is a missing value", "[core][anthropometry]") {
+    const AnthropometryTable t = parse_anthropometry(R"({"x1": NaN, "x2": 3})", "n.json");
+    REQUIRE(t.rows.size() == 1);
+    CHECK(std::isnan(t.rows[0].values[0]));
+    CHECK(t.rows[0].values[1] == 3.0);
+}
+
 TEST_CASE("JSON errors: syntax, types, nesting", "[core][anthropometry]") {
     for (const char* bad :
          {"{", "[1,", R"({"x1": "tall"})", R"({"x1": 1} x)", R"({"x1": 1e999})",
-          "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]", R"({"x1": tru})", "[]", "{}"}) {
+          R"({"x1": Infinity})", R"({"x1": -Infinity})", "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]",
+          R"({"x1": tru})", "[]", "{}"}) {
         CAPTURE(bad);
         CHECK(kind_of([&] { parse_anthropometry(bad, "bad.json"); }) == ErrorKind::malformed_file);
     }
