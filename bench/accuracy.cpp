@@ -277,10 +277,5 @@ int main_impl(int argc, char** argv) {
 }  // namespace pinna::bench
 
 int main(int argc, char** argv) {
-    try {
-        return pinna::bench::main_impl(argc, argv);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "pinna_accuracy: %s\n", e.what());
-        return 1;
-    }
+    return pinna::bench::run_tool("pinna_accuracy", pinna::bench::main_impl, argc, argv);
 }

@@ -1,5 +1,8 @@
 #include "bench_common.hpp"
 
+#include <cstdio>
+#include <exception>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -156,6 +159,15 @@ long Options::get_long(const std::string& name, long fallback) const {
         throw std::invalid_argument("option " + name + " expects an integer, got '" + it->second +
                                     "'");
     return value;
+}
+
+int run_tool(const char* tool, int (*main_impl)(int, char**), int argc, char** argv) {
+    try {
+        return main_impl(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s\n", tool, e.what());
+        return 1;
+    }
 }
 
 }  // namespace pinna::bench

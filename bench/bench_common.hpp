@@ -31,6 +31,9 @@ std::vector<std::string> files_with_suffix(const std::string& folder, const std:
 /// The file name without its folder.
 std::string base_name(const std::string& path);
 
+/// Runs a tool's main, printing "<tool>: <what>" on stderr and returning 1 when it throws.
+int run_tool(const char* tool, int (*main_impl)(int, char**), int argc, char** argv);
+
 /// JSON string literal (quoted, escaped).
 std::string json_string(const std::string& text);
 

@@ -22,6 +22,18 @@ const char* const kInfoHelp =
 
 namespace {
 
+// Ends the object `j` with a "metadata" object of the attributes, prints it; exit code 0.
+int print_json_with_metadata(Json& j,
+                             const std::vector<std::pair<std::string, std::string>>& attributes) {
+    j.begin_object("metadata");
+    for (const auto& [key, value] : attributes)
+        j.value(key, value);
+    j.end_object();
+    j.end_object();
+    std::fputs(j.str().c_str(), stdout);
+    return 0;
+}
+
 struct GridSummary {
     double elevation_min_deg = 0, elevation_max_deg = 0;
     double distance_min_m = 0, distance_max_m = 0;
@@ -85,13 +97,7 @@ int describe_other(const std::string& path, bool json) {
         j.value("emitters", s.emitters)
             .value("taps", s.samples)
             .value("sample_rate_hz", s.sample_rate_hz);
-        j.begin_object("metadata");
-        for (const auto& [key, value] : s.attributes)
-            j.value(key, value);
-        j.end_object();
-        j.end_object();
-        std::fputs(j.str().c_str(), stdout);
-        return 0;
+        return print_json_with_metadata(j, s.attributes);
     }
     std::printf("file:         %s\n", path.c_str());
     std::printf("convention:   %s (DataType %s)\n", s.convention.c_str(), s.data_type.c_str());
@@ -146,13 +152,7 @@ int run_info(const Argv& argv) {
         j.end_object();
         j.begin_object("delays").value("kind", delay_kind(set));
         j.value("min_samples", delay_min).value("max_samples", delay_max).end_object();
-        j.begin_object("metadata");
-        for (const auto& [key, value] : meta.attributes)
-            j.value(key, value);
-        j.end_object();
-        j.end_object();
-        std::fputs(j.str().c_str(), stdout);
-        return 0;
+        return print_json_with_metadata(j, meta.attributes);
     }
     std::printf("file:         %s\n", path.c_str());
     std::printf("convention:   %s\n", meta.source_convention.c_str());
