@@ -46,7 +46,7 @@ std::string codes_csv(const LatentCodes& codes) {
         for (const Ear ear : {Ear::left, Ear::right}) {
             const Direction& d = codes.directions[m];
             out << d.azimuth_deg << ',' << d.elevation_deg << ',' << d.distance_m << ','
-                << (ear == Ear::left ? "left" : "right") << ',' << codes.itd_s[m];
+                << (ear == Ear::left ? "left" : "right") << ',' << codes.itd_s[m] + 0.0;  // no "-0"
             const float* z = codes.code(m, ear);
             for (std::size_t i = 0; i < codes.latent_size; ++i)
                 out << ',' << z[i];
