@@ -1,8 +1,15 @@
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
+#include "cli/progress.hpp"
+#include "pinna/error.hpp"
 #include "pinna/metrics.hpp"
 #include "pinna/sofa.hpp"
 
@@ -10,26 +17,157 @@ namespace pinna::cli {
 
 const char* const kEvaluateHelp =
     "usage: pinna evaluate REFERENCE.sofa ESTIMATE.sofa [--exclude SPARSE.sofa]\n"
-    "                      [--tolerance DEG] [--json] [--per-direction]\n\n"
+    "                      [--tolerance DEG] [--json] [--per-direction]\n"
+    "       pinna evaluate REFERENCE_DIR ESTIMATE_DIR [--reference-name PATTERN]\n"
+    "                      [--tolerance DEG] [--json]\n\n"
     "Scores an estimated set against a reference with the definitions of docs/metrics.md\n"
     "(the LAP challenge's): LSD and SDE (dB, bins 20 Hz..20 kHz of the N-point FFT), RMSE,\n"
     "MAE, SDR (dB), ITD error (us; 3 kHz low-pass, envelope cross-correlation), ILD error\n"
     "(dB) and PCC, averaged over directions (and ears). Each reference direction takes the\n"
     "nearest estimate direction; pairs further apart than the tolerance are unmatched:\n"
     "counted, not scored.\n\n"
+    "With two folders, every ESTIMATE_DIR/NAME.sofa is scored against its reference\n"
+    "REFERENCE_DIR/<PATTERN with {} replaced by NAME> (default \"{}.sofa\"), one row each,\n"
+    "then the mean over the pairs. A pair that cannot be scored is reported and counted,\n"
+    "and the others are still scored (exit status 1 at the end). Progress on a terminal.\n\n"
     "  --exclude F      do not score the directions of F (the sparse input of an upsampling)\n"
     "  --tolerance DEG  direction matching tolerance (default 0.5)\n"
     "  --json           print one JSON object\n"
-    "  --per-direction  with --json: add LSD/ITD/ILD per scored direction\n";
+    "  --per-direction  with --json: add LSD/ITD/ILD per scored direction\n"
+    "  --reference-name PATTERN\n"
+    "                   folders: the reference file name, {} standing for the estimate's\n"
+    "                   name without .sofa (e.g. \"pp{}_HRIRs_measured.sofa\")\n";
+
+namespace {
+
+bool is_directory(const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::is_directory(path, ec);
+}
+
+struct PairScore {
+    std::string estimate, reference;
+    Comparison c;
+};
+
+int run_evaluate_folders(const Args& args, const std::string& ref_dir, const std::string& est_dir,
+                         const CompareOptions& options) {
+    for (const char* option : {"--exclude"})
+        if (args.has(option))
+            throw UsageError(std::string(option) + " applies to one pair of files, not folders");
+    if (args.flag("--per-direction"))
+        throw UsageError("--per-direction applies to one pair of files, not folders");
+    if (!is_directory(ref_dir))
+        throw UsageError("the estimate is a folder, so the reference must be one too: " + ref_dir);
+    const std::string pattern = args.get("--reference-name", "{}.sofa");
+    const auto brace = pattern.find("{}");
+    if (brace == std::string::npos)
+        throw UsageError("--reference-name needs {} for the estimate's name, got '" + pattern +
+                         "'");
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(est_dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.size() > 5 && name.compare(name.size() - 5, 5, ".sofa") == 0 && name[0] != '.')
+            names.push_back(name);
+    }
+    if (ec)
+        throw IoError(est_dir + ": cannot list the folder: " + ec.message());
+    if (names.empty())
+        throw InvalidDataError(est_dir + ": no .sofa files to evaluate");
+    std::sort(names.begin(), names.end());
+
+    std::vector<PairScore> scores;
+    std::vector<std::pair<std::string, std::string>> failures;
+    Progress progress(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        progress.item(i, names[i]);
+        const std::string stem = names[i].substr(0, names[i].size() - 5);
+        std::string ref_name = pattern;
+        ref_name.replace(brace, 2, stem);
+        PairScore p{est_dir + "/" + names[i], ref_dir + "/" + ref_name, {}};
+        try {
+            const HrirSet reference = read_sofa(p.reference);
+            p.c = compare(reference, read_sofa(p.estimate), options);
+            if (p.c.scored == 0)
+                throw InvalidDataError(p.estimate + ": no direction within " +
+                                       std::to_string(options.tolerance_deg) + " degrees of " +
+                                       p.reference);
+            scores.push_back(std::move(p));
+        } catch (const Error& e) {
+            failures.emplace_back(p.estimate, e.what());
+            progress.line(std::string("pinna: error: ") + e.what() + " (" + to_string(e.kind()) +
+                          ")");
+        }
+    }
+    progress.finish();
+    auto mean = [&](double Comparison::*field) {
+        double sum = 0.0;
+        for (const PairScore& p : scores)
+            sum += p.c.*field;
+        return scores.empty() ? 0.0 : sum / static_cast<double>(scores.size());
+    };
+    if (args.flag("--json")) {
+        Json j;
+        j.begin_object();
+        j.value("reference_dir", ref_dir).value("estimate_dir", est_dir);
+        j.value("reference_name", pattern).value("pairs_scored", scores.size());
+        j.value("pairs_failed", failures.size());
+        j.begin_array("pairs");
+        for (const PairScore& p : scores) {
+            j.begin_object();
+            j.value("estimate", p.estimate).value("reference", p.reference);
+            j.value("scored", p.c.scored).value("unmatched", p.c.unmatched);
+            j.value("lsd_db", p.c.lsd_db).value("itd_error_us", p.c.itd_error_us);
+            j.value("ild_error_db", p.c.ild_error_db).value("sdr_db", p.c.sdr_db);
+            j.end_object();
+        }
+        j.end_array();
+        j.begin_array("failed");
+        for (const auto& [estimate, what] : failures)
+            j.begin_object().value("estimate", estimate).value("error", what).end_object();
+        j.end_array();
+        j.begin_object("mean");
+        j.value("lsd_db", mean(&Comparison::lsd_db));
+        j.value("itd_error_us", mean(&Comparison::itd_error_us));
+        j.value("ild_error_db", mean(&Comparison::ild_error_db));
+        j.value("sdr_db", mean(&Comparison::sdr_db));
+        j.end_object();
+        j.end_object();
+        std::fputs(j.str().c_str(), stdout);
+    } else {
+        std::printf("%-32s %9s %11s %9s %7s\n", "estimate", "LSD dB", "ITD err us", "ILD dB",
+                    "scored");
+        for (const PairScore& p : scores)
+            std::printf("%-32s %9.3f %11.2f %9.3f %7zu\n",
+                        std::filesystem::path(p.estimate).filename().string().c_str(), p.c.lsd_db,
+                        p.c.itd_error_us, p.c.ild_error_db, p.c.scored);
+        std::printf("%-32s %9.3f %11.2f %9.3f\n",
+                    ("mean of " + std::to_string(scores.size()) + " pairs").c_str(),
+                    mean(&Comparison::lsd_db), mean(&Comparison::itd_error_us),
+                    mean(&Comparison::ild_error_db));
+        if (!failures.empty())
+            std::printf("%zu of %zu pairs failed (see the errors above)\n", failures.size(),
+                        names.size());
+    }
+    return failures.empty() ? 0 : 1;
+}
+
+}  // namespace
 
 int run_evaluate(const Argv& argv) {
-    const Args args(argv, {"--json", "--per-direction"}, {"--exclude", "--tolerance"});
-    args.expect_positionals(2, "a reference and an estimate SOFA file");
+    const Args args(argv, {"--json", "--per-direction"},
+                    {"--exclude", "--tolerance", "--reference-name"});
+    args.expect_positionals(2, "a reference and an estimate SOFA file (or two folders)");
     const std::string ref_path = args.positionals()[0], est_path = args.positionals()[1];
     CompareOptions options;
     options.tolerance_deg = args.get_double("--tolerance", options.tolerance_deg);
     if (options.tolerance_deg < 0)
         throw UsageError("--tolerance must not be negative");
+    if (is_directory(est_path))
+        return run_evaluate_folders(args, ref_path, est_path, options);
+    if (args.has("--reference-name"))
+        throw UsageError("--reference-name applies to folders");
     const HrirSet reference = read_sofa(ref_path);
     const HrirSet estimate = read_sofa(est_path);
     std::string exclude_path;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "pinna/metrics.hpp"
 #include "pinna/sofa.hpp"
@@ -151,6 +152,48 @@ TEST_CASE("convert, sparsify, upsample and evaluate chain", "[cli]") {
     std::snprintf(expected, sizeof expected, "\"lsd_db\": %.10g,", c.lsd_db);
     CHECK(ev.out.find(expected) != std::string::npos);
     CHECK(ev.out.find("\"excluded\": 19") != std::string::npos);
+}
+
+TEST_CASE("evaluate over folders: one row per pair, the mean, and past a bad pair", "[cli]") {
+    test::TempDir dir;
+    const std::string refs = dir.file("refs"), ests = dir.file("ests");
+    std::filesystem::create_directory(refs);
+    std::filesystem::create_directory(ests);
+    std::vector<double> lsd;
+    for (int i = 0; i < 3; ++i) {
+        const HrirSet ref = test::synthetic_set(60, 64, 48000.0);
+        HrirSet est = ref;
+        for (std::size_t k = 0; k < est.data().size(); ++k)  // a different error per pair
+            est.data()[k] *= 1.0f + 0.1f * static_cast<float>(i + 1) *
+                                        static_cast<float>((k * 7919) % 13) / 13.0f;
+        write_sofa(ref, refs + "/ref_s" + std::to_string(i) + ".sofa");
+        write_sofa(est, ests + "/s" + std::to_string(i) + ".sofa");
+        lsd.push_back(compare(ref, est).lsd_db);
+    }
+    const Run r =
+        pinna_cli("evaluate " + refs + " " + ests + " --reference-name 'ref_{}.sofa' --json");
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("\"pairs_scored\": 3") != std::string::npos);
+    const double mean = (lsd[0] + lsd[1] + lsd[2]) / 3.0;
+    const auto at = r.out.find("\"mean\": {");
+    REQUIRE(at != std::string::npos);
+    const auto lsd_at = r.out.find("\"lsd_db\": ", at);
+    CHECK(std::stod(r.out.substr(lsd_at + 10)) == Approx(mean).epsilon(1e-6));
+    CHECK(lsd[2] > lsd[0]);  // the pairs really differ
+
+    // A corrupt estimate and one without a reference: reported, the rest still scored.
+    std::ofstream(ests + "/s3.sofa") << "not a sofa file";
+    write_sofa(test::synthetic_set(60, 64, 48000.0), ests + "/orphan.sofa");
+    const Run bad = pinna_cli("evaluate " + refs + " " + ests + " --reference-name 'ref_{}.sofa'");
+    CHECK(bad.code == 1);
+    CHECK(bad.out.find("mean of 3 pairs") != std::string::npos);
+    CHECK(bad.out.find("2 of 5 pairs failed") != std::string::npos);
+    CHECK(bad.out.find("s3.sofa") != std::string::npos);
+    CHECK(bad.out.find("ref_orphan.sofa") != std::string::npos);
+    // Usage errors.
+    CHECK(pinna_cli("evaluate " + refs + " " + ests + " --reference-name x.sofa").code == 2);
+    CHECK(pinna_cli("evaluate " + refs + " " + ests + " --exclude a.sofa").code == 2);
+    CHECK(pinna_cli("evaluate " + refs + "/ref_s0.sofa " + ests).code == 2);
 }
 
 TEST_CASE("outputs are atomic: a full disk leaves no file", "[cli][atomic]") {

@@ -12,6 +12,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/grid_arg.hpp"
+#include "cli/progress.hpp"
 #include "pinna/anthropometry.hpp"
 #include "pinna/error.hpp"
 #include "pinna/models.hpp"
@@ -108,22 +109,20 @@ int run_predict(const Argv& argv) {
                                ", which the table does not have");
     make_directory(out_dir);
 
-    const bool progress = ::isatty(STDERR_FILENO) != 0;
     const std::size_t total = table.rows.size();
+    Progress progress(total);
     std::size_t written = 0, failed = 0, warned = 0;
     std::set<std::string> used_names;
     for (std::size_t i = 0; i < total; ++i) {
         const AnthropometryRow& row = table.rows[i];
-        if (progress)
-            std::fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, total, row.subject.c_str());
+        progress.item(i, row.subject);
         try {
             const std::vector<double> values = select_features(table, i, model.features());
             const std::vector<std::string> warnings = model.warnings(values);
             if (!warnings.empty()) {
                 ++warned;
                 for (const std::string& w : warnings)
-                    std::fprintf(stderr, "%spinna: warning: subject %s: %s\n",
-                                 progress ? "\r\033[K" : "", row.subject.c_str(), w.c_str());
+                    progress.line("pinna: warning: subject " + row.subject + ": " + w);
             }
             HrirSet set = model.predict(values, args.has("--grid") ? &grid : nullptr);
             set.metadata.listener_short_name = row.subject;
@@ -144,13 +143,12 @@ int run_predict(const Argv& argv) {
             // Messages of select_features already name the table, subject and line.
             const std::string what = e.what();
             const bool named = what.find("subject " + row.subject) != std::string::npos;
-            std::fprintf(stderr, "%spinna: error: %s%s%s (%s)\n", progress ? "\r\033[K" : "",
-                         named ? "" : "subject ", named ? "" : (row.subject + ": ").c_str(),
-                         what.c_str(), to_string(e.kind()));
+            progress.line(
+                "pinna: error: " + (named ? std::string() : "subject " + row.subject + ": ") +
+                what + " (" + to_string(e.kind()) + ")");
         }
     }
-    if (progress)
-        std::fprintf(stderr, "\r\033[K");
+    progress.finish();
     std::printf(
         "predicted %zu of %zu subjects -> %s/ (%zu failed, %zu with out-of-range features)\n",
         written, total, out_dir.c_str(), failed, warned);
