@@ -26,6 +26,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench_common.hpp"
@@ -208,6 +209,7 @@ struct Report {
     int reps = 0;
     Throughput barycentric, nearest;
     double pinna_read_ms = 0.0, pinna_build_ms = 0.0, mysofa_open_ms = 0.0;
+    double pinna_build_all_threads_ms = 0.0;  // QueryEngineOptions::build_threads = 0
     std::size_t pinna_memory_bytes = 0, pinna_heap_bytes = 0, mysofa_heap_bytes = 0;
     std::size_t holdout_every = 0, held_out = 0, held_in = 0;
     Accuracy pinna_bary, pinna_near, mysofa_interp, mysofa_near;
@@ -254,6 +256,9 @@ Report run(const std::string& file, std::size_t queries, int reps, std::size_t e
     rep.taps = set.taps();
     rep.fs = set.sample_rate_hz();
     rep.pinna_build_ms = median_ms(5, [&] { QueryEngine e(set); });
+    QueryEngineOptions all_threads;
+    all_threads.build_threads = 0;
+    rep.pinna_build_all_threads_ms = median_ms(5, [&] { QueryEngine e(set, all_threads); });
     int filter_length = 0;
     rep.mysofa_open_ms =
         median_ms(5, [&] { open_mysofa(file, rep.fs, Normalise::loudness, filter_length); });
@@ -343,6 +348,8 @@ void print_markdown(const Report& r) {
     std::printf("| pinna QueryEngine (from the read set) | %.1f ms | %s | memory_bytes() = %s |\n",
                 r.pinna_build_ms, kib(r.pinna_heap_bytes).c_str(),
                 kib(r.pinna_memory_bytes).c_str());
+    std::printf("| pinna QueryEngine, build_threads = 0 (%u hardware threads) | %.1f ms | | |\n",
+                std::thread::hardware_concurrency(), r.pinna_build_all_threads_ms);
     std::printf("| libmysofa mysofa_open (read + lookup + neighbours) | %.1f ms | %s | |\n",
                 r.mysofa_open_ms, kib(r.mysofa_heap_bytes).c_str());
     std::printf(
@@ -390,6 +397,7 @@ std::string to_json(const Report& r) {
       << ",\n  \"interpolated\": " << tp(r.barycentric) << ",\n  \"nearest\": " << tp(r.nearest)
       << ",\n  \"pinna_read_ms\": " << r.pinna_read_ms
       << ", \"pinna_build_ms\": " << r.pinna_build_ms
+      << ", \"pinna_build_all_threads_ms\": " << r.pinna_build_all_threads_ms
       << ", \"libmysofa_open_ms\": " << r.mysofa_open_ms
       << ",\n  \"pinna_memory_bytes\": " << r.pinna_memory_bytes
       << ", \"pinna_heap_bytes\": " << r.pinna_heap_bytes

@@ -30,6 +30,10 @@ struct QueryEngineOptions {
     double sample_rate_hz = 0.0;
     /// Output IR length; 0 keeps the (resampled) set's. Cut or zero-padded at build time.
     std::size_t taps = 0;
+    /// Threads for the one-off build (the minimum-phase split and delay alignment of every
+    /// IR, most of the build time); 0: one per hardware thread. The engine is the same
+    /// whatever the count.
+    unsigned build_threads = 1;
 };
 
 /// Delays to apply to the returned IRs, in samples at the engine's sample rate.

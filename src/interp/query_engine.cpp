@@ -1,5 +1,9 @@
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <exception>
+#include <thread>
+#include <vector>
 
 #include "interp/delay_alignment.hpp"
 #include "interp/triangulation.hpp"
@@ -27,8 +31,7 @@ struct QueryEngine::Impl {
         : options(opts), triangulation(set.directions()), index(set.directions()) {
         if (opts.sample_rate_hz != 0.0 && set.sample_rate_hz() != opts.sample_rate_hz)
             set = resample(set, opts.sample_rate_hz);
-        HrirSet split = to_minimum_phase(set);
-        detail::align_split_delays(set, split);
+        HrirSet split = split_in_parallel(set, opts.build_threads);
         if (opts.taps != 0)
             fit_taps(split, opts.taps, std::min<std::size_t>(opts.taps / 8, 16));
         sample_rate_hz = split.sample_rate_hz();
@@ -40,6 +43,52 @@ struct QueryEngine::Impl {
             for (std::size_t e = 0; e < kEars; ++e)
                 delays[m * kEars + e] =
                     static_cast<float>(split.delay_samples(m, static_cast<Ear>(e)));
+    }
+
+    // Minimum-phase IRs with envelope-aligned delays; the measurements are cut into one
+    // block per thread (the result does not depend on the count).
+    static HrirSet split_minimum_phase(const HrirSet& set) {
+        HrirSet split = to_minimum_phase(set);
+        detail::align_split_delays(set, split);
+        return split;
+    }
+
+    static HrirSet split_in_parallel(const HrirSet& set, unsigned requested) {
+        const std::size_t M = set.measurements();
+        std::size_t threads = requested != 0 ? requested : std::thread::hardware_concurrency();
+        threads = std::max<std::size_t>(1, std::min<std::size_t>(threads, M / 16));
+        if (threads == 1)
+            return split_minimum_phase(set);
+        HrirSet split(set.sample_rate_hz(), set.taps(), set.directions());
+        split.metadata = set.metadata;
+        split.delays_samples().assign(M * kEars, 0.0);
+        const std::size_t per_ear = set.taps(), per_m = kEars * per_ear;
+        std::vector<std::exception_ptr> errors(threads);
+        std::vector<std::thread> pool;
+        for (std::size_t t = 0; t < threads; ++t)
+            pool.emplace_back([&, t] {
+                try {
+                    const std::size_t begin = M * t / threads, end = M * (t + 1) / threads;
+                    HrirSet part(set.sample_rate_hz(), set.taps(),
+                                 std::vector<Direction>(set.directions().begin() + begin,
+                                                        set.directions().begin() + end));
+                    std::copy(set.data().begin() + begin * per_m, set.data().begin() + end * per_m,
+                              part.data().begin());
+                    const HrirSet done = split_minimum_phase(part);
+                    std::copy(done.data().begin(), done.data().end(),
+                              split.data().begin() + begin * per_m);
+                    std::copy(done.delays_samples().begin(), done.delays_samples().end(),
+                              split.delays_samples().begin() + begin * kEars);
+                } catch (...) {
+                    errors[t] = std::current_exception();
+                }
+            });
+        for (std::thread& t : pool)
+            t.join();
+        for (const std::exception_ptr& e : errors)
+            if (e)
+                std::rethrow_exception(e);
+        return split;
     }
 
     static HrirSet prepared(const HrirSet& set) {

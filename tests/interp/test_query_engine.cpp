@@ -158,6 +158,31 @@ TEST_CASE("concurrent queries on one const engine give the single-threaded answe
     CHECK(mismatches.load() == 0);
 }
 
+TEST_CASE("a build on several threads gives the same engine", "[interp][query][concurrency]") {
+    const HrirSet set = test::synthetic_set(150, 64);
+    const QueryEngine one(set);
+    const auto dirs = random_directions(500, 3);
+    const std::size_t n = one.taps();
+    for (const unsigned threads : {2u, 3u, 0u}) {
+        CAPTURE(threads);
+        QueryEngineOptions options;
+        options.build_threads = threads;
+        const QueryEngine many(set, options);
+        REQUIRE(many.taps() == n);
+        std::vector<float> a(2 * n), b(2 * n);
+        EarDelays da, db;
+        std::size_t mismatches = 0;
+        for (const Vec3& d : dirs) {
+            one.query(d, a.data(), a.data() + n, da);
+            many.query(d, b.data(), b.data() + n, db);
+            mismatches += std::memcmp(a.data(), b.data(), 2 * n * sizeof(float)) != 0 ||
+                          da.left_samples != db.left_samples ||
+                          da.right_samples != db.right_samples;
+        }
+        CHECK(mismatches == 0);
+    }
+}
+
 TEST_CASE("the engine resamples and cuts at build time", "[interp][query]") {
     const HrirSet set = test::synthetic_set(80, 64, 48000.0);
     QueryEngineOptions o;
