@@ -243,6 +243,46 @@ TEST_CASE("reading from memory gives the same set as reading the path", "[sofa][
     }
 }
 
+// The same code runs in the worker process and in-process (isolate = false): the two must
+// give the same set and the same summary. In-process also puts pinna's own parsing under
+// the caller's sanitizers (LeakSanitizer does not run in the worker).
+TEST_CASE("isolated and in-process reads agree", "[sofa]") {
+    test::TempDir dir;
+    HrirSet original = test::synthetic_set(40, 48, 48000.0);
+    original.delays_samples().assign(40 * kEars, 0.0);
+    for (std::size_t i = 0; i < original.delays_samples().size(); ++i)
+        original.delays_samples()[i] = static_cast<double>(i % 5);
+    original.metadata.set_attribute("Comment", "delays of 0..4 samples");
+    const std::string path = dir.file("in.sofa");
+    write_sofa(original, path);
+    for (const bool apply : {true, false}) {
+        CAPTURE(apply);
+        SofaReadOptions isolated, local;
+        isolated.apply_delays = local.apply_delays = apply;
+        local.isolate = false;
+        const HrirSet a = read_sofa(path, isolated), b = read_sofa(path, local);
+        CHECK(a.data() == b.data());
+        CHECK(a.taps() == b.taps());
+        CHECK(a.delays_samples() == b.delays_samples());
+        CHECK(a.directions().size() == b.directions().size());
+        CHECK(a.metadata.attributes == b.metadata.attributes);
+        CHECK(a.has_delays() == !apply);
+    }
+    SofaReadOptions local;
+    local.isolate = false;
+    const SofaSummary s1 = describe_sofa(path), s2 = describe_sofa(path, local);
+    CHECK(s1.attributes == s2.attributes);
+    CHECK(s1.measurements == s2.measurements);
+    CHECK(s1.samples == s2.samples);
+    CHECK(s1.hrir_set == s2.hrir_set);
+    // Writing in-process gives the same file contents as through the worker.
+    SofaWriteOptions in_process;
+    in_process.isolate = false;
+    write_sofa(original, dir.file("local.sofa"), in_process);
+    const HrirSet c = read_sofa(dir.file("local.sofa"), local);
+    CHECK(c.data() == read_sofa(path, local).data());
+}
+
 // ---------------------------------------------------------------------------------------
 // Real data.
 
