@@ -48,4 +48,7 @@ struct ModelError : Error {
     explicit ModelError(const std::string& m) : Error(ErrorKind::model, m) {}
 };
 
+/// Throws the Error subclass of `kind` (IoError for ErrorKind::io, ...) with `message`.
+[[noreturn]] void throw_error(ErrorKind kind, const std::string& message);
+
 }  // namespace pinna

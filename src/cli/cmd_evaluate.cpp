@@ -52,9 +52,8 @@ struct PairScore {
 
 int run_evaluate_folders(const Args& args, const std::string& ref_dir, const std::string& est_dir,
                          const CompareOptions& options) {
-    for (const char* option : {"--exclude"})
-        if (args.has(option))
-            throw UsageError(std::string(option) + " applies to one pair of files, not folders");
+    if (args.has("--exclude"))
+        throw UsageError("--exclude applies to one pair of files, not folders");
     if (args.flag("--per-direction"))
         throw UsageError("--per-direction applies to one pair of files, not folders");
     if (!is_directory(ref_dir))

@@ -20,4 +20,22 @@ const char* to_string(ErrorKind kind) noexcept {
     return "error";
 }
 
+void throw_error(ErrorKind kind, const std::string& message) {
+    switch (kind) {
+        case ErrorKind::io:
+            throw IoError(message);
+        case ErrorKind::malformed_file:
+            throw MalformedFileError(message);
+        case ErrorKind::unsupported_convention:
+            throw UnsupportedConventionError(message);
+        case ErrorKind::invalid_data:
+            throw InvalidDataError(message);
+        case ErrorKind::invalid_argument:
+            throw InvalidArgumentError(message);
+        case ErrorKind::model:
+            throw ModelError(message);
+    }
+    throw Error(kind, message);
+}
+
 }  // namespace pinna

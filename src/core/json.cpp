@@ -29,9 +29,7 @@ class JsonParser {
             line += text_[i] == '\n';
         const std::string message = source_ + ": invalid JSON at line " + std::to_string(line) +
                                     " (byte " + std::to_string(at_) + "): " + what;
-        if (options_.error_kind == ErrorKind::model)
-            throw ModelError(message);
-        throw MalformedFileError(message);
+        throw_error(options_.error_kind, message);
     }
     bool done() const { return at_ >= text_.size(); }
     char peek() const { return done() ? '\0' : text_[at_]; }

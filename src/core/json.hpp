@@ -19,7 +19,7 @@ struct JsonOptions {
     std::size_t max_depth = 64;
     std::size_t max_items = 1000000;  ///< per array or object
     /// The kind of pinna::Error a syntax error is (malformed_file for data files, model
-    /// for meta.json).
+    /// for meta.json; see throw_error).
     ErrorKind error_kind = ErrorKind::malformed_file;
 };
 

@@ -193,21 +193,10 @@ HrirSet decode_result(const std::string& bytes, const std::string& name,
     if (std::memcmp(magic, kMagicError, 4) == 0) {
         const auto kind = r.get<std::int32_t>();
         const std::string message = r.text();
-        switch (static_cast<ErrorKind>(kind)) {
-            case ErrorKind::io:
-                throw IoError(message);
-            case ErrorKind::malformed_file:
-                throw MalformedFileError(message);
-            case ErrorKind::unsupported_convention:
-                throw UnsupportedConventionError(message);
-            case ErrorKind::invalid_data:
-                throw InvalidDataError(message);
-            case ErrorKind::invalid_argument:
-                throw InvalidArgumentError(message);
-            case ErrorKind::model:
-                throw ModelError(message);
-        }
-        r.damaged();
+        if (kind < static_cast<std::int32_t>(ErrorKind::io) ||
+            kind > static_cast<std::int32_t>(ErrorKind::model))
+            r.damaged();
+        throw_error(static_cast<ErrorKind>(kind), message);
     }
     WireIn set_in(bytes, name);
     HrirSet set = decode_set(set_in, limits);
