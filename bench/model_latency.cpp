@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "pinna/grid.hpp"
-#include "pinna/models.hpp"
+#include "pinna/neural/models.hpp"
 #include "pinna/sofa.hpp"
 
 namespace {

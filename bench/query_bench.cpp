@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "bench_common.hpp"
+#include "core/vec_math.hpp"
 #include "pinna/atomic_file.hpp"
 #include "pinna/error.hpp"
 #include "pinna/hrir_set.hpp"
@@ -267,7 +268,7 @@ Report run(const std::string& file, std::size_t queries, int reps, std::size_t e
     const QueryEngine engine(set);
     rep.pinna_heap_bytes = heap_bytes() - before;
     rep.pinna_memory_bytes = engine.memory_bytes();
-    const QueryEngine nearest_engine(set, {QueryInterpolation::nearest});
+    const QueryEngine nearest_engine(set, {InterpolationMethod::nearest});
     before = heap_bytes();
     const Mysofa easy = open_mysofa(file, rep.fs, Normalise::loudness, filter_length);
     rep.mysofa_heap_bytes = heap_bytes() - before;
@@ -299,7 +300,7 @@ Report run(const std::string& file, std::size_t queries, int reps, std::size_t e
         rep.pinna_bary =
             score(reference, pinna_estimate(QueryEngine(held_in), reference.directions()));
         rep.pinna_near =
-            score(reference, pinna_estimate(QueryEngine(held_in, {QueryInterpolation::nearest}),
+            score(reference, pinna_estimate(QueryEngine(held_in, {InterpolationMethod::nearest}),
                                             reference.directions()));
         // Scored without libmysofa's loudness normalisation (mysofa_open scales every IR by
         // one gain, which LSD would count); lookup and interpolation are the same code.

@@ -8,16 +8,20 @@ function(pinna_target_defaults target)
   endif()
 endfunction()
 
-# pinna_module(name [DEPS public deps...] [PRIVATE_DEPS private deps...])
-# Builds the static library pinna_<name> from src/<name>/*.cpp; public headers live in
-# include/pinna/.
+# pinna_module(name [TARGET target] [DEPS public deps...] [PRIVATE_DEPS private deps...])
+# Builds the static library pinna_<name> (or TARGET) from src/<name>/*.cpp; public headers
+# live in include/pinna/.
 function(pinna_module name)
-  cmake_parse_arguments(ARG "" "" "DEPS;PRIVATE_DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "TARGET" "DEPS;PRIVATE_DEPS" ${ARGN})
+  set(target pinna_${name})
+  if(ARG_TARGET)
+    set(target ${ARG_TARGET})
+  endif()
   file(GLOB sources CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/src/${name}/*.cpp")
-  add_library(pinna_${name} STATIC ${sources})
-  target_include_directories(pinna_${name} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
-                                           PRIVATE ${PROJECT_SOURCE_DIR}/src)
-  target_link_libraries(pinna_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
-  set_target_properties(pinna_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
-  pinna_target_defaults(pinna_${name})
+  add_library(${target} STATIC ${sources})
+  target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+                                       PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${target} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  pinna_target_defaults(${target})
 endfunction()

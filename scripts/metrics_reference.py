@@ -13,7 +13,7 @@ Conventions, the same as the C++ (see include/pinna/metrics.hpp):
   sphere; further than the tolerance is unmatched; reference directions within the
   tolerance of an --exclude direction are excluded (checked first).
 - IRs are cut to the shorter length n; spectral bins k < n//2 with 20 <= k*fs/n <= 20000.
-- magnitudes and RMS values are floored at 1e-12 before logarithms.
+- magnitudes and RMS values are floored at 1e-10 (-200 dB) before logarithms.
 - ITD: 10th-order Butterworth low-pass at 3 kHz (sos, causal), |hilbert|, full
   cross-correlation, first maximum; ITD = right minus left arrival (positive: left first).
 - ILD = 20 log10 rms(left) - 20 log10 rms(right).
@@ -29,7 +29,7 @@ import numpy as np
 import netCDF4
 import scipy.signal as signal
 
-FLOOR = 1e-12
+FLOOR = 1e-10
 SDR_CAP_DB = 200.0
 F_LOW, F_HIGH = 20.0, 20000.0
 

@@ -23,4 +23,9 @@ void delay_signal(const float* in, std::size_t in_size, double delay_samples, fl
 /// fractional delays) and the set has no delays afterwards.
 void apply_delays(HrirSet& set);
 
+/// A validated copy of `set` with its delays applied (apply_delays), so that its IRs are the
+/// ear signals: what every consumer of measured IRs starts from. Throws InvalidDataError
+/// (HrirSet::validate) for an invalid set.
+HrirSet with_delays_applied(const HrirSet& set);
+
 }  // namespace pinna

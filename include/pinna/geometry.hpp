@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace pinna {
@@ -22,12 +23,11 @@ struct Direction {
     double distance_m = 1.0;
 };
 
-constexpr double kPi = 3.14159265358979323846;
 inline constexpr double deg_to_rad(double deg) {
-    return deg * kPi / 180.0;
+    return deg * (3.14159265358979323846 / 180.0);
 }
 inline constexpr double rad_to_deg(double rad) {
-    return rad * 180.0 / kPi;
+    return rad * (180.0 / 3.14159265358979323846);
 }
 
 /// Azimuth wrapped to [0, 360).
@@ -45,11 +45,8 @@ Vec3 to_cartesian(const Direction& d) noexcept;
 double angle_between_deg(const Direction& a, const Direction& b) noexcept;
 double angle_between_deg(const Vec3& unit_a, const Vec3& unit_b) noexcept;
 
-inline double dot(const Vec3& a, const Vec3& b) {
-    return a.x * b.x + a.y * b.y + a.z * b.z;
-}
-Vec3 cross(const Vec3& a, const Vec3& b) noexcept;
-double norm(const Vec3& a) noexcept;
-Vec3 normalized(const Vec3& a) noexcept;
+/// Throws InvalidArgumentError naming `what` unless `directions` is non-empty and every
+/// azimuth and elevation is finite.
+void check_directions(const std::vector<Direction>& directions, const std::string& what);
 
 }  // namespace pinna

@@ -72,8 +72,10 @@ class HrirSet {
                                        : delays_samples_[m * kEars + static_cast<std::size_t>(ear)];
     }
 
-    /// Change the IR length: cut, or pad with zeros at the end.
-    void resize_taps(std::size_t taps);
+    /// Change the IR length: cut, or pad with zeros at the end. When cutting, the last
+    /// `fade_taps` samples kept are faded out with a half Hann window so that the cut makes
+    /// no step. Throws InvalidArgumentError for taps == 0.
+    void resize_taps(std::size_t taps, std::size_t fade_taps = 0);
 
     /// Keep only the measurements listed (in that order).
     HrirSet subset(const std::vector<std::size_t>& indices) const;

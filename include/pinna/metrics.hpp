@@ -6,8 +6,8 @@
 // - Spectral bins (LSD, SDE, PCC): the n-point FFT of the n-tap IRs (no zero padding),
 //   bins k with k < n/2 (integer division: Nyquist is never used) and
 //   20 Hz <= k fs / n <= 20 kHz. For 256 taps at 44.1 kHz: k = 1..116 (172 Hz .. 19.98 kHz).
-// - Magnitudes and RMS values below kMetricMagnitudeFloor (1e-12, -240 dB) are raised to it
-//   before any logarithm, so exact zeros give large but finite values.
+// - Magnitudes and RMS values below kMagnitudeFloor (1e-10, -200 dB; pinna/spectrum.hpp)
+//   are raised to it before any logarithm, so exact zeros give large but finite values.
 // - ITD: the whole-sample metric of ItdEstimator::itd_samples (time_domain.hpp); positive
 //   when the sound reaches the left ear first (the error is a difference, so the sign
 //   convention does not change it). Reported in microseconds.
@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "pinna/geometry.hpp"
+#include "pinna/spectrum.hpp"
 
 namespace pinna {
 
@@ -32,7 +33,6 @@ class HrirSet;
 
 constexpr double kMetricMinHz = 20.0;
 constexpr double kMetricMaxHz = 20000.0;
-constexpr double kMetricMagnitudeFloor = 1e-12;
 constexpr double kDefaultSdrCapDb = 200.0;
 
 /// The bins of an n-point FFT at sample_rate_hz that the spectral metrics use (see above).

@@ -11,21 +11,19 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "pinna/geometry.hpp"
+#include "pinna/hrir_set.hpp"
+#include "pinna/interpolate.hpp"
 
 namespace pinna {
 
-class HrirSet;
-
-enum class QueryInterpolation {
-    nearest,      ///< the nearest measured direction
-    barycentric,  ///< three measured directions around the query, barycentric weights
-};
-
 struct QueryEngineOptions {
-    QueryInterpolation interpolation = QueryInterpolation::barycentric;
+    /// `nearest` (the nearest measured direction) or `barycentric` (the three measured
+    /// directions of the triangle around the query, barycentric weights); `sh` is refused.
+    InterpolationMethod interpolation = InterpolationMethod::barycentric;
     /// Output sample rate; 0 keeps the set's. Resampled at build time.
     double sample_rate_hz = 0.0;
     /// Output IR length; 0 keeps the (resampled) set's. Cut or zero-padded at build time.
@@ -40,6 +38,14 @@ struct QueryEngineOptions {
 struct EarDelays {
     float left_samples = 0.0f;
     float right_samples = 0.0f;
+};
+
+/// The measurements one query mixes: `count` (1 or 3) indices with non-negative weights
+/// summing to 1.
+struct QueryWeights {
+    std::uint32_t index[3] = {0, 0, 0};
+    float weight[3] = {0.0f, 0.0f, 0.0f};
+    int count = 0;
 };
 
 class QueryEngine {
@@ -66,6 +72,21 @@ class QueryEngine {
                EarDelays& delays) const noexcept {
         query(unit_vector(direction), left, right, delays);
     }
+
+    // The lower layer, for callers that mix the filters themselves (e.g. in the frequency
+    // domain, as pinna::BinauralRenderer does). query() is exactly: weights(), then for
+    // each ear the weighted sum of measurement_ir() and of measurement_delay_samples().
+    // All are noexcept, allocation-free and safe to call concurrently.
+
+    /// Which measurements the query for `direction` mixes, and their weights (same
+    /// direction handling as query()).
+    void weights(const Vec3& direction, QueryWeights& out) const noexcept;
+    /// The minimum-phase IR (taps() floats) of measurement m < measurements().
+    const float* measurement_ir(std::size_t m, Ear ear) const noexcept;
+    /// The delay (samples at sample_rate_hz()) that goes with measurement_ir(m, ear).
+    float measurement_delay_samples(std::size_t m, Ear ear) const noexcept;
+    /// The measured direction m.
+    const Direction& measurement_direction(std::size_t m) const noexcept;
 
   private:
     struct Impl;

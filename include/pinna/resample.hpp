@@ -27,8 +27,11 @@ struct ResampleOptions {
 /// not finite and positive, or for bad options.
 HrirSet resample(const HrirSet& set, double sample_rate_hz, const ResampleOptions& options = {});
 
-/// Cuts (or zero-pads) every IR to `taps` samples. When cutting, the last `fade_taps`
-/// samples kept are faded out with a half Hann window so that the cut makes no step.
-void fit_taps(HrirSet& set, std::size_t taps, std::size_t fade_taps = 0);
+/// The set as a consumer of a fixed format wants it (a neural model, a renderer): Data.Delay
+/// applied (with_delays_applied), resampled to `sample_rate_hz` when it differs by more
+/// than 1e-9 relative, and cut (fading out the last taps/16 samples) or zero-padded to
+/// `taps`. Throws InvalidDataError for an invalid set, InvalidArgumentError for a bad rate
+/// or taps == 0.
+HrirSet conform(const HrirSet& set, double sample_rate_hz, std::size_t taps);
 
 }  // namespace pinna

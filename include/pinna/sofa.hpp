@@ -67,6 +67,9 @@ struct SofaSummary {
 /// Describes any SOFA file libmysofa reads (isolated like read_sofa). Throws as read_sofa
 /// does, except that an unsupported convention is described rather than refused.
 SofaSummary describe_sofa(const std::string& path, const SofaReadOptions& options = {});
+/// Same as describe_sofa, from a file image in memory. `name` is used in messages.
+SofaSummary describe_sofa_memory(const void* bytes, std::size_t size, const std::string& name,
+                                 const SofaReadOptions& options = {});
 
 struct SofaWriteOptions {
     /// Written to ApplicationName.

@@ -11,46 +11,32 @@
 
 namespace pinna {
 
-/// Complex transfer functions of a set: M x 2 x bins, bins = fft_size/2 + 1 (DC .. Nyquist),
-/// bin k at k * sample_rate_hz / fft_size Hz. Stored [m][ear][bin].
-struct HrtfSet {
+/// Values per measurement, ear and frequency bin of an fft_size-point spectrum: bins =
+/// fft_size/2 + 1 (DC .. Nyquist), bin k at k * sample_rate_hz / fft_size Hz, stored
+/// [m][ear][bin]. HrtfSet holds complex transfer functions, SpectrumSet real values (dB
+/// magnitudes).
+template <typename T>
+struct FrequencySet {
     double sample_rate_hz = 0.0;
     std::size_t fft_size = 0;
     std::vector<Direction> directions;
-    std::vector<std::complex<double>> data;
+    std::vector<T> data;
 
     std::size_t measurements() const noexcept { return directions.size(); }
     std::size_t bins() const noexcept { return fft_size / 2 + 1; }
     double frequency_hz(std::size_t bin) const noexcept {
         return static_cast<double>(bin) * sample_rate_hz / static_cast<double>(fft_size);
     }
-    std::complex<double>* tf(std::size_t m, Ear ear) noexcept {
+    T* values(std::size_t m, Ear ear) noexcept {
         return data.data() + (m * kEars + static_cast<std::size_t>(ear)) * bins();
     }
-    const std::complex<double>* tf(std::size_t m, Ear ear) const noexcept {
+    const T* values(std::size_t m, Ear ear) const noexcept {
         return data.data() + (m * kEars + static_cast<std::size_t>(ear)) * bins();
     }
 };
 
-/// Real values per measurement, ear and bin (dB magnitudes), same layout as HrtfSet.
-struct SpectrumSet {
-    double sample_rate_hz = 0.0;
-    std::size_t fft_size = 0;
-    std::vector<Direction> directions;
-    std::vector<double> data;
-
-    std::size_t measurements() const noexcept { return directions.size(); }
-    std::size_t bins() const noexcept { return fft_size / 2 + 1; }
-    double frequency_hz(std::size_t bin) const noexcept {
-        return static_cast<double>(bin) * sample_rate_hz / static_cast<double>(fft_size);
-    }
-    double* values(std::size_t m, Ear ear) noexcept {
-        return data.data() + (m * kEars + static_cast<std::size_t>(ear)) * bins();
-    }
-    const double* values(std::size_t m, Ear ear) const noexcept {
-        return data.data() + (m * kEars + static_cast<std::size_t>(ear)) * bins();
-    }
-};
+using HrtfSet = FrequencySet<std::complex<double>>;
+using SpectrumSet = FrequencySet<double>;
 
 /// FFT of every IR, zero-padded to `fft_size` (0: the set's tap count; smaller than the tap
 /// count is refused with InvalidArgumentError). Delays the set carries in delays_samples()
@@ -60,9 +46,12 @@ HrtfSet to_hrtf(const HrirSet& set, std::size_t fft_size = 0);
 /// Inverse FFT of every transfer function, keeping the first `taps` samples (0: fft_size).
 HrirSet to_hrirs(const HrtfSet& hrtf, std::size_t taps = 0);
 
-/// Default floor of magnitude_db: -200 dB (linear 1e-10), far below any measured HRTF
-/// (their noise floors sit around -100 dB), so it only keeps exact zeros finite.
+/// The one magnitude floor of pinna: -200 dB (linear 1e-10), far below any measured HRTF
+/// (their noise floors sit around -100 dB), so it only keeps the logarithm of exact zeros
+/// finite. magnitude_db, the interpolators' dB magnitudes, the metrics and the neural models'
+/// features all floor there.
 constexpr double kMagnitudeFloorDb = -200.0;
+constexpr double kMagnitudeFloor = 1e-10;
 
 /// 20 log10 max(|H|, 10^(floor_db/20)) per bin.
 SpectrumSet magnitude_db(const HrtfSet& hrtf, double floor_db = kMagnitudeFloorDb);

@@ -10,6 +10,8 @@
 #include <memory>
 #include <vector>
 
+#include "pinna/spectrum.hpp"
+
 namespace pinna {
 
 class HrirSet;
@@ -114,8 +116,8 @@ struct MinimumPhaseOptions {
     /// (rounded up to a power of two), which keeps cepstral time-aliasing negligible.
     std::size_t oversample = 8;
     /// Magnitudes below this level relative to the spectrum's peak are raised to it before
-    /// the logarithm (spectral zeros have no finite log).
-    double floor_db = -200.0;
+    /// the logarithm (spectral zeros have no finite log): pinna's one floor, taken relative.
+    double floor_db = kMagnitudeFloorDb;
     /// How the pure delay is measured.
     enum class Delay {
         /// lag maximising the cross-correlation of the IR with its minimum-phase version,

@@ -32,8 +32,8 @@ int run_convert(const Argv& argv) {
     if (rate > 0.0)
         set = resample(set, rate);
     if (taps > 0)
-        fit_taps(set, static_cast<std::size_t>(taps),
-                 std::min<std::size_t>(static_cast<std::size_t>(taps) / 8, 16));
+        set.resize_taps(static_cast<std::size_t>(taps),
+                        std::min<std::size_t>(static_cast<std::size_t>(taps) / 8, 16));
     set.metadata.set_attribute(
         "History", set.metadata.attribute("History").empty()
                        ? "Converted by pinna from " + in

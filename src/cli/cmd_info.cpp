@@ -7,6 +7,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
+#include "core/vec_math.hpp"
 #include "pinna/error.hpp"
 #include "pinna/sofa.hpp"
 

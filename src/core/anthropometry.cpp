@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "core/json.hpp"
+#include "core/read_file.hpp"
 #include "pinna/error.hpp"
 
 namespace pinna {
@@ -253,22 +254,7 @@ AnthropometryTable parse_anthropometry(const std::string& text, const std::strin
 }
 
 AnthropometryTable read_anthropometry(const std::string& path, const AnthropometryLimits& limits) {
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!f)
-        throw IoError(path + ": cannot open: " + std::strerror(errno));
-    std::string text;
-    char buffer[1 << 14];
-    std::size_t got;
-    while ((got = std::fread(buffer, 1, sizeof buffer, f.get())) > 0) {
-        text.append(buffer, got);
-        if (text.size() > limits.max_bytes)
-            throw MalformedFileError(path + ": larger than the cap of " +
-                                     std::to_string(limits.max_bytes) +
-                                     " bytes for an anthropometry file");
-    }
-    if (std::ferror(f.get()))
-        throw IoError(path + ": read failed: " + std::strerror(errno));
-    return parse_anthropometry(text, path, limits);
+    return parse_anthropometry(detail::read_file_capped(path, limits.max_bytes), path, limits);
 }
 
 std::vector<double> select_features(const AnthropometryTable& table, std::size_t row,

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/vec_math.hpp"
+#include "pinna/error.hpp"
+
 namespace pinna {
 
 double wrap_azimuth_deg(double azimuth_deg) noexcept {
@@ -37,21 +40,6 @@ Direction to_direction(const Vec3& p) noexcept {
     return {az, el, r};
 }
 
-Vec3 cross(const Vec3& a, const Vec3& b) noexcept {
-    return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
-}
-
-double norm(const Vec3& a) noexcept {
-    return std::sqrt(dot(a, a));
-}
-
-Vec3 normalized(const Vec3& a) noexcept {
-    const double n = norm(a);
-    if (n == 0.0)
-        return a;
-    return {a.x / n, a.y / n, a.z / n};
-}
-
 double angle_between_deg(const Vec3& a, const Vec3& b) noexcept {
     // atan2 of |a x b| and a.b is accurate for small and for near-antipodal angles.
     return rad_to_deg(std::atan2(norm(cross(a, b)), dot(a, b)));
@@ -59,6 +47,16 @@ double angle_between_deg(const Vec3& a, const Vec3& b) noexcept {
 
 double angle_between_deg(const Direction& a, const Direction& b) noexcept {
     return angle_between_deg(unit_vector(a), unit_vector(b));
+}
+
+void check_directions(const std::vector<Direction>& directions, const std::string& what) {
+    if (directions.empty())
+        throw InvalidArgumentError(what + ": no directions given");
+    for (std::size_t i = 0; i < directions.size(); ++i)
+        if (!std::isfinite(directions[i].azimuth_deg) ||
+            !std::isfinite(directions[i].elevation_deg))
+            throw InvalidArgumentError(what + ": direction " + std::to_string(i) +
+                                       " has a non-finite azimuth or elevation");
 }
 
 }  // namespace pinna

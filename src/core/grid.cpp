@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/grid_lebedev_table.hpp"
+#include "core/vec_math.hpp"
 #include "pinna/error.hpp"
 #include "pinna/grid.hpp"
 

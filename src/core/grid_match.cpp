@@ -1,6 +1,7 @@
 // Brute-force nearest direction, and grid matching through a SphericalIndex.
 #include <limits>
 
+#include "core/vec_math.hpp"
 #include "pinna/error.hpp"
 #include "pinna/grid.hpp"
 

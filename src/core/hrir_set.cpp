@@ -1,5 +1,6 @@
 #include "pinna/hrir_set.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -34,9 +35,12 @@ HrirSet::HrirSet(double sample_rate_hz, std::size_t taps, std::vector<Direction>
     data_.assign(m * kEars * taps_, 0.0f);
 }
 
-void HrirSet::resize_taps(std::size_t taps) {
+void HrirSet::resize_taps(std::size_t taps, std::size_t fade_taps) {
+    if (taps == 0)
+        throw InvalidArgumentError("resize_taps: taps must be at least 1");
     if (taps == taps_)
         return;
+    const bool cutting = taps < taps_;
     const std::size_t count = measurements() * kEars;
     std::vector<float> out(count * taps, 0.0f);
     const std::size_t keep = std::min(taps, taps_);
@@ -46,6 +50,19 @@ void HrirSet::resize_taps(std::size_t taps) {
                   out.begin() + static_cast<std::ptrdiff_t>(i * taps));
     data_ = std::move(out);
     taps_ = taps;
+    if (!cutting || fade_taps == 0)
+        return;
+    // Half Hann from just below 1 down to just above 0 over the last fade_taps kept.
+    fade_taps = std::min(fade_taps, taps);
+    for (std::size_t i = 0; i < count; ++i) {
+        float* x = data_.data() + i * taps;
+        for (std::size_t k = 0; k < fade_taps; ++k) {
+            const double phase =
+                (static_cast<double>(k) + 1.0) / (static_cast<double>(fade_taps) + 1.0);
+            const double g = 0.5 * (1.0 + std::cos(3.14159265358979323846 * phase));
+            x[taps - fade_taps + k] = static_cast<float>(x[taps - fade_taps + k] * g);
+        }
+    }
 }
 
 HrirSet HrirSet::subset(const std::vector<std::size_t>& indices) const {

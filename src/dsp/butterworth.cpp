@@ -4,6 +4,7 @@
 #include <complex>
 #include <string>
 
+#include "core/vec_math.hpp"
 #include "pinna/error.hpp"
 #include "pinna/geometry.hpp"
 #include "pinna/time_domain.hpp"

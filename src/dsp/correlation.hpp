@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "pinna/fft.hpp"
+#include "dsp/fft.hpp"
 
 namespace pinna::detail {
 

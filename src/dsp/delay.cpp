@@ -3,34 +3,19 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dsp/kaiser.hpp"
 #include "pinna/geometry.hpp"
 #include "pinna/hrir_set.hpp"
 
 namespace pinna {
 namespace {
 
-double bessel_i0(double x) noexcept {
-    // Power series; converges fast for the small arguments a window uses.
-    double sum = 1.0, term = 1.0;
-    const double q = x * x / 4.0;
-    for (int k = 1; k < 64; ++k) {
-        term *= q / (static_cast<double>(k) * k);
-        sum += term;
-        if (term < 1e-17 * sum)
-            break;
-    }
-    return sum;
-}
-
 double kaiser_sinc(double t) noexcept {
     constexpr double beta = 8.0;
     const double half = static_cast<double>(kFractionalDelayHalfTaps);
     if (std::abs(t) >= half)
         return 0.0;
-    const double r = t / half;
-    const double window = bessel_i0(beta * std::sqrt(1.0 - r * r)) / bessel_i0(beta);
-    const double sinc = t == 0.0 ? 1.0 : std::sin(kPi * t) / (kPi * t);
-    return window * sinc;
+    return detail::kaiser_window(t / half, beta) * detail::sinc(t);
 }
 
 }  // namespace
@@ -87,6 +72,13 @@ void apply_delays(HrirSet& set) {
                          out.taps());
         }
     set = std::move(out);
+}
+
+HrirSet with_delays_applied(const HrirSet& set) {
+    set.validate();
+    HrirSet out = set;
+    apply_delays(out);
+    return out;
 }
 
 }  // namespace pinna

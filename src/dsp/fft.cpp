@@ -1,4 +1,4 @@
-#include "pinna/fft.hpp"
+#include "dsp/fft.hpp"
 
 #include <fftw3.h>
 

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "pinna/fft.hpp"
+#include "dsp/fft.hpp"
 
 namespace pinna::detail {
 

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "dsp/correlation.hpp"
+#include "dsp/fft.hpp"
 #include "pinna/delay.hpp"
 #include "pinna/error.hpp"
-#include "pinna/fft.hpp"
 #include "pinna/hrir_set.hpp"
 #include "pinna/time_domain.hpp"
 

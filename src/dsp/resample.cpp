@@ -5,30 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "dsp/kaiser.hpp"
+#include "pinna/delay.hpp"
 #include "pinna/error.hpp"
 #include "pinna/geometry.hpp"
 #include "pinna/hrir_set.hpp"
 
 namespace pinna {
-namespace {
-
-double bessel_i0(double x) {
-    double sum = 1.0, term = 1.0;
-    const double q = x * x / 4.0;
-    for (int k = 1; k < 200; ++k) {
-        term *= q / (static_cast<double>(k) * k);
-        sum += term;
-        if (term < 1e-17 * sum)
-            break;
-    }
-    return sum;
-}
-
-double sinc(double x) {
-    return x == 0.0 ? 1.0 : std::sin(kPi * x) / (kPi * x);
-}
-
-}  // namespace
 
 HrirSet resample(const HrirSet& set, double sample_rate_hz, const ResampleOptions& options) {
     if (!(sample_rate_hz > 0.0) || !std::isfinite(sample_rate_hz))
@@ -56,7 +39,6 @@ HrirSet resample(const HrirSet& set, double sample_rate_hz, const ResampleOption
     const double fc = 0.5 * options.cutoff * std::min(1.0, ratio);
     const double half_width_in =
         static_cast<double>(options.half_length) * std::max(1.0, 1.0 / ratio);
-    const double i0_beta = bessel_i0(options.kaiser_beta);
 
     HrirSet out(sample_rate_hz, n_out, set.directions());
     out.metadata = set.metadata;
@@ -70,9 +52,8 @@ HrirSet resample(const HrirSet& set, double sample_rate_hz, const ResampleOption
         for (long i = first; i <= last; ++i) {
             const double u = static_cast<double>(i) - centre;
             const double r = u / half_width_in;
-            const double w =
-                bessel_i0(options.kaiser_beta * std::sqrt(std::max(0.0, 1.0 - r * r))) / i0_beta;
-            weights.push_back(2.0 * fc * sinc(2.0 * fc * u) * w);
+            weights.push_back(2.0 * fc * detail::sinc(2.0 * fc * u) *
+                              detail::kaiser_window(r, options.kaiser_beta));
         }
         for (std::size_t m = 0; m < set.measurements(); ++m)
             for (std::size_t e = 0; e < kEars; ++e) {
@@ -92,25 +73,13 @@ HrirSet resample(const HrirSet& set, double sample_rate_hz, const ResampleOption
     return out;
 }
 
-void fit_taps(HrirSet& set, std::size_t taps, std::size_t fade_taps) {
-    if (taps == 0)
-        throw InvalidArgumentError("fit_taps: taps must be at least 1");
-    const bool cutting = taps < set.taps();
-    set.resize_taps(taps);
-    if (!cutting || fade_taps == 0)
-        return;
-    fade_taps = std::min(fade_taps, taps);
-    for (std::size_t m = 0; m < set.measurements(); ++m)
-        for (std::size_t e = 0; e < kEars; ++e) {
-            float* x = set.ir(m, static_cast<Ear>(e));
-            for (std::size_t i = 0; i < fade_taps; ++i) {
-                // Half Hann from just below 1 down to just above 0 over the last fade_taps.
-                const double phase =
-                    (static_cast<double>(i) + 1.0) / (static_cast<double>(fade_taps) + 1.0);
-                const double g = 0.5 * (1.0 + std::cos(kPi * phase));
-                x[taps - fade_taps + i] = static_cast<float>(x[taps - fade_taps + i] * g);
-            }
-        }
+HrirSet conform(const HrirSet& set, double sample_rate_hz, std::size_t taps) {
+    HrirSet out = with_delays_applied(set);
+    if (std::fabs(out.sample_rate_hz() - sample_rate_hz) > 1e-9 * sample_rate_hz)
+        out = resample(out, sample_rate_hz);
+    if (out.taps() != taps)
+        out.resize_taps(taps, std::max<std::size_t>(1, taps / 16));
+    return out;
 }
 
 }  // namespace pinna

@@ -4,8 +4,9 @@
 #include <cmath>
 #include <string>
 
+#include "core/vec_math.hpp"
+#include "dsp/fft.hpp"
 #include "pinna/error.hpp"
-#include "pinna/fft.hpp"
 #include "pinna/time_domain.hpp"
 
 namespace pinna {
@@ -30,7 +31,7 @@ HrtfSet to_hrtf(const HrirSet& set, std::size_t fft_size) {
         for (std::size_t e = 0; e < kEars; ++e) {
             const Ear ear = static_cast<Ear>(e);
             std::copy(set.ir(m, ear), set.ir(m, ear) + set.taps(), x.begin());
-            fft.forward(x.data(), out.tf(m, ear));
+            fft.forward(x.data(), out.values(m, ear));
         }
     return out;
 }
@@ -53,7 +54,7 @@ HrirSet to_hrirs(const HrtfSet& hrtf, std::size_t taps) {
     for (std::size_t m = 0; m < hrtf.measurements(); ++m)
         for (std::size_t e = 0; e < kEars; ++e) {
             const Ear ear = static_cast<Ear>(e);
-            fft.inverse(hrtf.tf(m, ear), x.data());
+            fft.inverse(hrtf.values(m, ear), x.data());
             std::transform(x.begin(), x.begin() + static_cast<long>(taps), out.ir(m, ear),
                            [](double v) { return static_cast<float>(v); });
         }
@@ -104,14 +105,14 @@ DtfSplit split_dtf(const HrtfSet& hrtf) {
         const Ear ear = static_cast<Ear>(e);
         double* ctf = out.ctf.data() + e * bins;
         for (std::size_t m = 0; m < hrtf.measurements(); ++m) {
-            const std::complex<double>* h = hrtf.tf(m, ear);
+            const std::complex<double>* h = hrtf.values(m, ear);
             for (std::size_t k = 0; k < bins; ++k)
                 ctf[k] += std::norm(h[k]);
         }
         for (std::size_t k = 0; k < bins; ++k)
             ctf[k] = std::sqrt(ctf[k] / static_cast<double>(hrtf.measurements()));
         for (std::size_t m = 0; m < hrtf.measurements(); ++m) {
-            std::complex<double>* d = out.dtf.tf(m, ear);
+            std::complex<double>* d = out.dtf.values(m, ear);
             for (std::size_t k = 0; k < bins; ++k)
                 d[k] = ctf[k] > 0.0 ? d[k] / ctf[k] : 0.0;
         }
@@ -129,7 +130,7 @@ HrtfSet join_dtf(const DtfSplit& split) {
         for (std::size_t e = 0; e < kEars; ++e) {
             const Ear ear = static_cast<Ear>(e);
             const double* ctf = split.ctf_of(ear);
-            std::complex<double>* h = out.tf(m, ear);
+            std::complex<double>* h = out.values(m, ear);
             for (std::size_t k = 0; k < bins; ++k)
                 h[k] *= ctf[k];
         }

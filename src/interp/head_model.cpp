@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/vec_math.hpp"
+
 namespace pinna::detail {
 namespace {
 

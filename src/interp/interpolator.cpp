@@ -1,13 +1,14 @@
 #include <cmath>
 #include <limits>
 
+#include "core/vec_math.hpp"
+#include "dsp/fft.hpp"
 #include "interp/delay_alignment.hpp"
 #include "interp/head_model.hpp"
 #include "interp/sh_weights.hpp"
 #include "interp/triangulation.hpp"
 #include "pinna/delay.hpp"
 #include "pinna/error.hpp"
-#include "pinna/fft.hpp"
 #include "pinna/interpolate.hpp"
 #include "pinna/time_domain.hpp"
 
@@ -39,7 +40,6 @@ const char* to_string(InterpolationMethod method) noexcept {
 namespace {
 using WeightList = std::vector<std::pair<std::size_t, double>>;
 constexpr double kExactHitDeg = 1e-6;
-constexpr double kMagnitudeFloor = 1e-12;  // -240 dB: keeps the log of spectral zeros finite
 }  // namespace
 
 struct Interpolator::Impl {
@@ -56,7 +56,7 @@ struct Interpolator::Impl {
     detail::HeadModel head;
 
     Impl(const HrirSet& set, const InterpolationOptions& opts)
-        : options(opts), measured(prepared(set)), triangulation(measured.directions()) {
+        : options(opts), measured(with_delays_applied(set)), triangulation(measured.directions()) {
         for (const Direction& d : measured.directions())
             units.push_back(unit_vector(d));
         if (options.method == InterpolationMethod::sh)
@@ -64,13 +64,6 @@ struct Interpolator::Impl {
                                                      options.sh_regularisation);
         if (options.time_aligned)
             prepare_time_aligned();
-    }
-
-    static HrirSet prepared(const HrirSet& set) {
-        HrirSet s = set;
-        s.validate();
-        apply_delays(s);
-        return s;
     }
 
     void prepare_time_aligned() {

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/vec_math.hpp"
 #include "interp/delay_alignment.hpp"
 #include "interp/triangulation.hpp"
 #include "pinna/delay.hpp"
@@ -24,16 +25,16 @@ struct QueryEngine::Impl {
     std::size_t measurements = 0;
     std::vector<float> irs;     // minimum-phase IRs [m][ear][tap]
     std::vector<float> delays;  // [m][ear], samples
+    std::vector<Direction> directions;
     detail::SphericalTriangulation triangulation;
-    SphericalIndex index;
 
     Impl(HrirSet set, const QueryEngineOptions& opts)
-        : options(opts), triangulation(set.directions()), index(set.directions()) {
+        : options(opts), directions(set.directions()), triangulation(set.directions()) {
         if (opts.sample_rate_hz != 0.0 && set.sample_rate_hz() != opts.sample_rate_hz)
             set = resample(set, opts.sample_rate_hz);
         HrirSet split = split_in_parallel(set, opts.build_threads);
         if (opts.taps != 0)
-            fit_taps(split, opts.taps, std::min<std::size_t>(opts.taps / 8, 16));
+            split.resize_taps(opts.taps, std::min<std::size_t>(opts.taps / 8, 16));
         sample_rate_hz = split.sample_rate_hz();
         taps = split.taps();
         measurements = split.measurements();
@@ -90,20 +91,17 @@ struct QueryEngine::Impl {
                 std::rethrow_exception(e);
         return split;
     }
-
-    static HrirSet prepared(const HrirSet& set) {
-        HrirSet s = set;
-        s.validate();
-        apply_delays(s);
-        return s;
-    }
 };
 
 QueryEngine::QueryEngine(const HrirSet& set, const QueryEngineOptions& options) {
     if (options.sample_rate_hz < 0.0 || !std::isfinite(options.sample_rate_hz))
         throw InvalidArgumentError(
             "QueryEngine: output sample rate must be positive (or 0 to keep the set's)");
-    impl_ = std::make_unique<Impl>(Impl::prepared(set), options);
+    if (options.interpolation == InterpolationMethod::sh)
+        throw InvalidArgumentError(
+            "QueryEngine: interpolation 'sh' is not a real-time method; use 'nearest' or "
+            "'barycentric' (pinna::Interpolator offers 'sh')");
+    impl_ = std::make_unique<Impl>(with_delays_applied(set), options);
 }
 
 QueryEngine::~QueryEngine() = default;
@@ -122,46 +120,64 @@ std::size_t QueryEngine::measurements() const noexcept {
 
 std::size_t QueryEngine::memory_bytes() const noexcept {
     return sizeof(Impl) + impl_->irs.capacity() * sizeof(float) +
-           impl_->delays.capacity() * sizeof(float) + impl_->triangulation.memory_bytes() +
-           impl_->index.size() * 2 * (4 * sizeof(double) + 6 * sizeof(std::size_t));
+           impl_->delays.capacity() * sizeof(float) +
+           impl_->directions.capacity() * sizeof(Direction) + impl_->triangulation.memory_bytes();
+}
+
+void QueryEngine::weights(const Vec3& direction, QueryWeights& out) const noexcept {
+    const Impl& s = *impl_;
+    const double length = norm(direction);
+    const Vec3 u = !(length > 0.0) || !std::isfinite(length)
+                       ? Vec3{1.0, 0.0, 0.0}
+                       : Vec3{direction.x / length, direction.y / length, direction.z / length};
+    if (s.options.interpolation == InterpolationMethod::nearest) {
+        out.count = 1;
+        out.index[0] = static_cast<std::uint32_t>(s.triangulation.nearest(u));
+        out.weight[0] = 1.0f;
+        return;
+    }
+    const detail::Weights3 w = s.triangulation.locate(u);
+    out.count = w.count;
+    for (int k = 0; k < 3; ++k) {
+        out.index[k] = w.index[k];
+        out.weight[k] = w.weight[k];
+    }
+}
+
+const float* QueryEngine::measurement_ir(std::size_t m, Ear ear) const noexcept {
+    return impl_->irs.data() + (m * kEars + static_cast<std::size_t>(ear)) * impl_->taps;
+}
+
+float QueryEngine::measurement_delay_samples(std::size_t m, Ear ear) const noexcept {
+    return impl_->delays[m * kEars + static_cast<std::size_t>(ear)];
+}
+
+const Direction& QueryEngine::measurement_direction(std::size_t m) const noexcept {
+    return impl_->directions[m];
 }
 
 void QueryEngine::query(const Vec3& direction, float* left, float* right,
                         EarDelays& delays) const noexcept {
-    const Impl& s = *impl_;
-    Vec3 u = direction;
-    const double length = norm(u);
-    if (!(length > 0.0) || !std::isfinite(length))
-        u = {1.0, 0.0, 0.0};
-    else
-        u = {u.x / length, u.y / length, u.z / length};
-
-    detail::Weights3 w;
-    if (s.options.interpolation == QueryInterpolation::nearest) {
-        w.count = 1;
-        w.index[0] = static_cast<std::uint32_t>(s.index.nearest(u));
-        w.weight[0] = 1.0f;
-    } else {
-        w = s.triangulation.locate(u);
-    }
-
-    const std::size_t n = s.taps;
+    QueryWeights w;
+    weights(direction, w);
+    const std::size_t n = impl_->taps;
     float* out[2] = {left, right};
     float delay[2] = {0.0f, 0.0f};
-    for (std::size_t e = 0; e < kEars; ++e) {
-        const float* first = s.irs.data() + (std::size_t{w.index[0]} * kEars + e) * n;
+    for (const Ear ear : {Ear::left, Ear::right}) {
+        const std::size_t e = static_cast<std::size_t>(ear);
+        const float* first = measurement_ir(w.index[0], ear);
         const float w0 = w.weight[0];
         float* y = out[e];
         for (std::size_t t = 0; t < n; ++t)
             y[t] = w0 * first[t];
         for (int k = 1; k < w.count; ++k) {
-            const float* x = s.irs.data() + (std::size_t{w.index[k]} * kEars + e) * n;
+            const float* x = measurement_ir(w.index[k], ear);
             const float wk = w.weight[k];
             for (std::size_t t = 0; t < n; ++t)
                 y[t] += wk * x[t];
         }
         for (int k = 0; k < w.count; ++k)
-            delay[e] += w.weight[k] * s.delays[std::size_t{w.index[k]} * kEars + e];
+            delay[e] += w.weight[k] * measurement_delay_samples(w.index[k], ear);
     }
     delays.left_samples = delay[0];
     delays.right_samples = delay[1];

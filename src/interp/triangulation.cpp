@@ -8,6 +8,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "core/vec_math.hpp"
+
 namespace pinna::detail {
 namespace {
 

@@ -34,6 +34,10 @@ class SphericalTriangulation {
     /// noexcept, allocation-free, const: safe from many threads.
     Weights3 locate(const Vec3& unit) const noexcept;
 
+    /// The nearest direction to `unit` (its index into the original directions; merged
+    /// duplicates answer with the first), from the index the fallback uses.
+    std::size_t nearest(const Vec3& unit) const noexcept { return index_.nearest(unit); }
+
     std::size_t triangle_count() const noexcept { return faces_.size(); }
     /// Vertex indices (into the original directions) of triangle t.
     std::array<std::uint32_t, 3> triangle(std::size_t t) const noexcept { return faces_[t].v; }

@@ -36,7 +36,7 @@ std::vector<double> SpectralScorer::db_spectrum(const float* ir) const {
     fft_.forward(x.data(), X.data());
     std::vector<double> out(bins_.size());
     for (std::size_t i = 0; i < bins_.size(); ++i)
-        out[i] = 20.0 * std::log10(std::max(std::abs(X[bins_[i]]), kMetricMagnitudeFloor));
+        out[i] = 20.0 * std::log10(std::max(std::abs(X[bins_[i]]), kMagnitudeFloor));
     return out;
 }
 
@@ -131,8 +131,8 @@ double ild_db(const float* left, const float* right, std::size_t n) noexcept {
         er += static_cast<double>(right[t]) * right[t];
     }
     const double count = static_cast<double>(std::max<std::size_t>(n, 1));
-    const double rms_l = std::max(std::sqrt(el / count), kMetricMagnitudeFloor);
-    const double rms_r = std::max(std::sqrt(er / count), kMetricMagnitudeFloor);
+    const double rms_l = std::max(std::sqrt(el / count), kMagnitudeFloor);
+    const double rms_r = std::max(std::sqrt(er / count), kMagnitudeFloor);
     return 20.0 * std::log10(rms_l) - 20.0 * std::log10(rms_r);
 }
 

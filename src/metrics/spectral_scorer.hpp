@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "pinna/fft.hpp"
+#include "dsp/fft.hpp"
 #include "pinna/metrics.hpp"
 
 namespace pinna::detail {

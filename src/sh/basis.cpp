@@ -3,6 +3,7 @@
 // stable to high orders; cos(m phi) and sin(m phi) come from rotating (cos phi, sin phi).
 #include <cmath>
 
+#include "core/vec_math.hpp"
 #include "pinna/error.hpp"
 #include "pinna/sh.hpp"
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/vec_math.hpp"
 #include "pinna/error.hpp"
 #include "pinna/sh.hpp"
 

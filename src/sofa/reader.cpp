@@ -11,19 +11,19 @@
 #include <string>
 #include <vector>
 
+#include "core/read_file.hpp"
+#include "core/vec_math.hpp"
 #include "pinna/delay.hpp"
 #include "pinna/error.hpp"
 #include "pinna/sofa.hpp"
 #include "sofa/hdf5_probe.hpp"
 #include "sofa/isolation.hpp"
+#include "sofa/mysofa_handle.hpp"
 
 namespace pinna {
 namespace {
 
-struct MysofaDeleter {
-    void operator()(MYSOFA_HRTF* h) const noexcept { mysofa_free(h); }
-};
-using MysofaPtr = std::unique_ptr<MYSOFA_HRTF, MysofaDeleter>;
+using detail::MysofaPtr;
 
 std::string attribute(MYSOFA_ATTRIBUTE* list, const char* name) {
     for (MYSOFA_ATTRIBUTE* a = list; a; a = a->next)
@@ -284,198 +284,142 @@ const char* non_fir_convention_in(const void* bytes, std::size_t size) {
                              std::to_string(err) + ")");
 }
 
-HrirSet parse_set(const void* bytes, std::size_t size, const std::string& name,
-                  const SofaReadOptions& options) {
+MysofaPtr load(const void* bytes, std::size_t size, const std::string& name) {
     int err = MYSOFA_OK;
     MysofaPtr h(mysofa_load_data(static_cast<const char*>(bytes), size, &err));
     if (!h || err != MYSOFA_OK)
         throw_load_error(err, name, bytes, size);
-    return convert(h.get(), name, options);
+    return h;
 }
 
-}  // namespace
+HrirSet parse_set(const void* bytes, std::size_t size, const std::string& name,
+                  const SofaReadOptions& options) {
+    return convert(load(bytes, size, name).get(), name, options);
+}
 
-namespace detail {
+// One parse: what libmysofa reads, and whether (else why not) it is an HRIR set.
+SofaSummary summarize(const void* bytes, std::size_t size, const std::string& name,
+                      const SofaReadOptions& options) {
+    const MysofaPtr h = load(bytes, size, name);
+    SofaSummary s;
+    s.measurements = h->M;
+    s.receivers = h->R;
+    s.emitters = h->E;
+    s.samples = h->N;
+    if (h->DataSamplingRate.values && h->DataSamplingRate.elements > 0)
+        s.sample_rate_hz = h->DataSamplingRate.values[0];
+    for (MYSOFA_ATTRIBUTE* a = h->attributes; a; a = a->next)
+        if (a->name)
+            s.attributes.emplace_back(a->name, a->value ? a->value : "");
+    std::reverse(s.attributes.begin(), s.attributes.end());  // libmysofa lists them reversed
+    s.convention = attribute(h->attributes, "SOFAConventions");
+    s.data_type = attribute(h->attributes, "DataType");
+    SofaReadOptions quick = options;
+    quick.apply_delays = false;
+    try {
+        convert(h.get(), name, quick);
+        s.hrir_set = true;
+    } catch (const UnsupportedConventionError& e) {
+        s.why_not = e.what();
+    }
+    return s;
+}
 
-std::string run_read_set_task(const std::string& payload) {
-    WireIn in(payload, "read request");
-    const std::string name = in.text();
+// The request both tasks take: the read options that matter in the isolated process,
+// then the file image.
+std::string read_request_payload(const void* bytes, std::size_t size,
+                                 const SofaReadOptions& options) {
+    detail::WireOut out;
+    out.put(static_cast<std::uint8_t>(options.apply_delays))
+        .put(static_cast<std::uint64_t>(options.max_measurements))
+        .put(static_cast<std::uint64_t>(options.max_taps))
+        .raw(bytes, size);
+    return std::move(out.bytes());
+}
+
+struct ReadPayload {
     SofaReadOptions options;
-    options.isolate = false;
-    options.apply_delays = in.get<std::uint8_t>() != 0;
-    options.max_measurements = static_cast<std::size_t>(in.get<std::uint64_t>());
-    options.max_taps = static_cast<std::size_t>(in.get<std::uint64_t>());
-    return encode_set(parse_set(payload.data() + in.position(), in.remaining(), name, options));
+    std::size_t offset = 0;  // of the file image
+};
+
+ReadPayload decode_read_payload(const detail::Request& request) {
+    detail::WireIn in(request.payload, request.name);
+    ReadPayload p;
+    p.options.isolate = false;
+    p.options.apply_delays = in.get<std::uint8_t>() != 0;
+    p.options.max_measurements = static_cast<std::size_t>(in.get<std::uint64_t>());
+    p.options.max_taps = static_cast<std::size_t>(in.get<std::uint64_t>());
+    p.offset = in.position();
+    return p;
 }
 
-}  // namespace detail
-
-HrirSet read_sofa_memory(const void* bytes, std::size_t size, const std::string& name,
-                         const SofaReadOptions& options) {
+// The file image checked as read_sofa checks it, and a request for `task` on it.
+detail::Request read_request(detail::Task task, const void* bytes, std::size_t size,
+                             const std::string& name, const SofaReadOptions& options) {
     if (size > options.max_file_bytes)
         throw InvalidDataError(name + ": file of " + std::to_string(size) +
                                " bytes is larger than the cap of " +
                                std::to_string(options.max_file_bytes));
     if (!detail::looks_like_hdf5(bytes, size))
         throw MalformedFileError(name + ": not a SOFA file (no HDF5/netCDF-4 signature)");
-    if (!options.isolate)
-        return parse_set(bytes, size, name, options);
-    detail::IsolationLimits limits;
-    limits.time_limit_s = options.time_limit_s;
-    limits.memory_limit_bytes = options.memory_limit_bytes;
-    limits.max_measurements = options.max_measurements;
+    detail::Request request;
+    request.task = task;
+    request.name = name;
+    request.limits.time_limit_s = options.time_limit_s;
+    request.limits.memory_limit_bytes = options.memory_limit_bytes;
+    request.limits.max_measurements = options.max_measurements;
     // The worker may lengthen IRs by applying delays; leave room for that.
-    limits.max_taps = options.max_taps + (options.max_taps >> 1) + 64;
-    detail::WireOut request;
-    request.text(name)
-        .put(static_cast<std::uint8_t>(options.apply_delays))
-        .put(static_cast<std::uint64_t>(options.max_measurements))
-        .put(static_cast<std::uint64_t>(options.max_taps))
-        .raw(bytes, size);
-    const std::string result =
-        detail::run_isolated(detail::Task::read_set, request.bytes(), name, limits, "reader");
-    return detail::decode_result(result, name, limits);
-}
-
-HrirSet read_sofa(const std::string& path, const SofaReadOptions& options) {
-    const std::string bytes = detail::read_whole_file(path, options.max_file_bytes);
-    return read_sofa_memory(bytes.data(), bytes.size(), path, options);
-}
-
-}  // namespace pinna
-
-namespace pinna {
-namespace {
-
-// The summary travels from the isolated child as lines "key\tvalue" (tabs and newlines in
-// values escaped), attributes as "attr\tname\tvalue".
-std::string escape(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        if (c == '\\')
-            o += "\\\\";
-        else if (c == '\t')
-            o += "\\t";
-        else if (c == '\n')
-            o += "\\n";
-        else
-            o += c;
-    }
-    return o;
-}
-
-std::string unescape(const std::string& s) {
-    std::string o;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\\' && i + 1 < s.size()) {
-            const char n = s[++i];
-            o += n == 't' ? '\t' : n == 'n' ? '\n' : n;
-        } else {
-            o += s[i];
-        }
-    }
-    return o;
-}
-
-std::string encode_summary(MYSOFA_HRTF* h) {
-    std::string o = "PNSUM\n";
-    o += "M\t" + std::to_string(h->M) + "\nR\t" + std::to_string(h->R) + "\nE\t" +
-         std::to_string(h->E) + "\nN\t" + std::to_string(h->N) + "\n";
-    if (h->DataSamplingRate.values && h->DataSamplingRate.elements > 0)
-        o += "fs\t" + std::to_string(h->DataSamplingRate.values[0]) + "\n";
-    std::vector<std::string> lines;
-    for (MYSOFA_ATTRIBUTE* a = h->attributes; a; a = a->next)
-        if (a->name)
-            lines.push_back("attr\t" + escape(a->name) + "\t" + escape(a->value ? a->value : "") +
-                            "\n");
-    for (auto it = lines.rbegin(); it != lines.rend(); ++it)  // libmysofa lists them reversed
-        o += *it;
-    return o;
-}
-
-std::string summarize(const void* bytes, std::size_t size, const std::string& path) {
-    int err = MYSOFA_OK;
-    MysofaPtr h(mysofa_load_data(static_cast<const char*>(bytes), size, &err));
-    if (!h || err != MYSOFA_OK)
-        throw_load_error(err, path, bytes, size);
-    return encode_summary(h.get());
+    request.limits.max_taps = options.max_taps + (options.max_taps >> 1) + 64;
+    if (options.isolate)
+        request.payload = read_request_payload(bytes, size, options);
+    return request;
 }
 
 }  // namespace
 
 namespace detail {
 
-std::string run_describe_task(const std::string& payload) {
-    WireIn in(payload, "describe request");
-    const std::string path = in.text();
-    return summarize(payload.data() + in.position(), in.remaining(), path);
+std::string run_read_set_task(const Request& request) {
+    const ReadPayload p = decode_read_payload(request);
+    return encode_set(parse_set(request.payload.data() + p.offset,
+                                request.payload.size() - p.offset, request.name, p.options));
+}
+
+std::string run_describe_task(const Request& request) {
+    const ReadPayload p = decode_read_payload(request);
+    return encode_summary(summarize(request.payload.data() + p.offset,
+                                    request.payload.size() - p.offset, request.name, p.options));
 }
 
 }  // namespace detail
 
+HrirSet read_sofa_memory(const void* bytes, std::size_t size, const std::string& name,
+                         const SofaReadOptions& options) {
+    const detail::Request request =
+        read_request(detail::Task::read_set, bytes, size, name, options);
+    if (!options.isolate)
+        return parse_set(bytes, size, name, options);
+    return detail::decode_set_result(detail::run_isolated(request, detail::Role::reader), name,
+                                     request.limits);
+}
+
+HrirSet read_sofa(const std::string& path, const SofaReadOptions& options) {
+    const std::string bytes = detail::read_file_capped(path, options.max_file_bytes);
+    return read_sofa_memory(bytes.data(), bytes.size(), path, options);
+}
+
+SofaSummary describe_sofa_memory(const void* bytes, std::size_t size, const std::string& name,
+                                 const SofaReadOptions& options) {
+    const detail::Request request =
+        read_request(detail::Task::describe, bytes, size, name, options);
+    if (!options.isolate)
+        return summarize(bytes, size, name, options);
+    return detail::decode_summary_result(detail::run_isolated(request, detail::Role::reader), name);
+}
+
 SofaSummary describe_sofa(const std::string& path, const SofaReadOptions& options) {
-    const std::string bytes = detail::read_whole_file(path, options.max_file_bytes);
-    if (!detail::looks_like_hdf5(bytes.data(), bytes.size()))
-        throw MalformedFileError(path + ": not a SOFA file (no HDF5/netCDF-4 signature)");
-    detail::IsolationLimits limits;
-    limits.time_limit_s = options.time_limit_s;
-    limits.memory_limit_bytes = options.memory_limit_bytes;
-    std::string text;
-    if (options.isolate) {
-        detail::WireOut request;
-        request.text(path).raw(bytes.data(), bytes.size());
-        text =
-            detail::run_isolated(detail::Task::describe, request.bytes(), path, limits, "reader");
-    } else {
-        text = summarize(bytes.data(), bytes.size(), path);
-    }
-    if (text.rfind("PNSUM\n", 0) != 0)
-        throw MalformedFileError(path + ": the isolated reader returned a damaged summary");
-    SofaSummary s;
-    std::size_t pos = 6;
-    while (pos < text.size()) {
-        std::size_t end = text.find('\n', pos);
-        if (end == std::string::npos)
-            end = text.size();
-        const std::string line = text.substr(pos, end - pos);
-        pos = end + 1;
-        const auto tab = line.find('\t');
-        if (tab == std::string::npos)
-            continue;
-        const std::string key = line.substr(0, tab), value = line.substr(tab + 1);
-        if (key == "M")
-            s.measurements = std::stoul(value);
-        else if (key == "R")
-            s.receivers = std::stoul(value);
-        else if (key == "E")
-            s.emitters = std::stoul(value);
-        else if (key == "N")
-            s.samples = std::stoul(value);
-        else if (key == "fs")
-            s.sample_rate_hz = std::stod(value);
-        else if (key == "attr") {
-            const auto tab2 = value.find('\t');
-            if (tab2 != std::string::npos)
-                s.attributes.emplace_back(unescape(value.substr(0, tab2)),
-                                          unescape(value.substr(tab2 + 1)));
-        }
-    }
-    for (const auto& [k, v] : s.attributes) {
-        if (k == "SOFAConventions")
-            s.convention = v;
-        if (k == "DataType")
-            s.data_type = v;
-    }
-    try {
-        SofaReadOptions quick = options;
-        quick.apply_delays = false;
-        read_sofa_memory(bytes.data(), bytes.size(), path, quick);
-        s.hrir_set = true;
-    } catch (const UnsupportedConventionError& e) {
-        s.hrir_set = false;
-        s.why_not = e.what();
-    }
-    return s;
+    const std::string bytes = detail::read_file_capped(path, options.max_file_bytes);
+    return describe_sofa_memory(bytes.data(), bytes.size(), path, options);
 }
 
 }  // namespace pinna

@@ -33,6 +33,7 @@
 #include "pinna/error.hpp"
 #include "pinna/sofa.hpp"
 #include "sofa/isolation.hpp"
+#include "sofa/mysofa_handle.hpp"
 
 #ifndef PINNA_VERSION
 #define PINNA_VERSION "0.1.0"
@@ -299,8 +300,7 @@ std::string attribute_of(MYSOFA_ATTRIBUTE* list, const std::string& name, bool* 
 void verify_with_libmysofa(const HrirSet& set, const Attributes& globals, const std::string& target,
                            const std::string& temporary) {
     int err = MYSOFA_OK;
-    std::unique_ptr<MYSOFA_HRTF, void (*)(MYSOFA_HRTF*)> h(mysofa_load(temporary.c_str(), &err),
-                                                           &mysofa_free);
+    detail::MysofaPtr h(mysofa_load(temporary.c_str(), &err));
     if (!h || err != MYSOFA_OK) {
         std::string large;
         for (const auto& [name, value] : globals)
@@ -380,26 +380,28 @@ void write_sofa(const HrirSet& set, const std::string& path, const SofaWriteOpti
         // netCDF-C 4.9 crashes when HDF5 fails to write (a full disk) and the file is then
         // closed; in a separate process that crash becomes an IoError and the atomic
         // writer removes the temporary file.
-        detail::WireOut request;
-        request.bytes() = detail::encode_set(set);
-        request.put(static_cast<std::uint64_t>(globals.size()));
+        detail::Request request;
+        request.task = detail::Task::write;
+        request.name = path;
+        request.limits.time_limit_s = 600;
+        request.limits.memory_limit_bytes = 0;
+        detail::WireOut payload;
+        payload.bytes() = detail::encode_set(set);
+        payload.put(static_cast<std::uint64_t>(globals.size()));
         for (const auto& [key, value] : globals)
-            request.text(key).text(value);
-        request.text(path)
-            .text(temporary)
+            payload.text(key).text(value);
+        payload.text(temporary)
             .put(static_cast<std::int32_t>(options.compression_level))
             .put(static_cast<std::uint8_t>(options.verify_with_libmysofa));
-        detail::IsolationLimits limits;
-        limits.time_limit_s = 600;
-        limits.memory_limit_bytes = 0;
-        detail::run_isolated(detail::Task::write, request.bytes(), path, limits, "writer");
+        request.payload = std::move(payload.bytes());
+        detail::decode_done_result(detail::run_isolated(request, detail::Role::writer), path);
     });
 }
 
 namespace detail {
 
-std::string run_write_task(const std::string& payload) {
-    WireIn in(payload, "write request");
+std::string run_write_task(const Request& request) {
+    WireIn in(request.payload, request.name);
     IsolationLimits any;  // the set comes from pinna itself, not from a file
     any.max_measurements = std::size_t{1} << 30;
     any.max_taps = std::size_t{1} << 30;
@@ -409,12 +411,12 @@ std::string run_write_task(const std::string& payload) {
         key = in.text();
         value = in.text();
     }
-    const std::string path = in.text();
     const std::string temporary = in.text();
     const int level = in.get<std::int32_t>();
     const bool verify = in.get<std::uint8_t>() != 0;
-    write_and_check(set, globals, path, temporary, level, verify);
-    return "done";
+    in.expect_end();
+    write_and_check(set, globals, request.name, temporary, level, verify);
+    return encode_done();
 }
 
 }  // namespace detail

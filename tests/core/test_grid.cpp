@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/vec_math.hpp"
 #include "pinna/error.hpp"
 #include "pinna/grid.hpp"
 #include "pinna/sofa.hpp"

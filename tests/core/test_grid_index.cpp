@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 
+#include "core/vec_math.hpp"
 #include "pinna/error.hpp"
 #include "pinna/grid.hpp"
 

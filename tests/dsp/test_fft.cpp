@@ -5,8 +5,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/vec_math.hpp"
+#include "dsp/fft.hpp"
 #include "pinna/error.hpp"
-#include "pinna/fft.hpp"
 #include "pinna/geometry.hpp"
 
 using pinna::kPi;

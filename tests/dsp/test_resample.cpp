@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/vec_math.hpp"
 #include "pinna/error.hpp"
 #include "pinna/geometry.hpp"
 #include "pinna/hrir_set.hpp"
@@ -71,16 +72,16 @@ TEST_CASE("resampling scales delays and keeps an impulse's timing") {
     CHECK_THROWS_AS(pinna::resample(set, std::nan("")), pinna::InvalidArgumentError);
 }
 
-TEST_CASE("fit_taps cuts with a fade or pads with zeros") {
+TEST_CASE("resize_taps cuts with a fade or pads with zeros") {
     pinna::HrirSet set(48000.0, 10, {{0, 0, 1}});
     for (std::size_t t = 0; t < 10; ++t)
         set.ir(0, Ear::left)[t] = 1.0f;
     pinna::HrirSet padded = set;
-    pinna::fit_taps(padded, 16, 4);
+    padded.resize_taps(16, 4);
     REQUIRE(padded.taps() == 16);
     CHECK(padded.ir(0, Ear::left)[9] == 1.0f);
     CHECK(padded.ir(0, Ear::left)[12] == 0.0f);
-    pinna::fit_taps(set, 8, 3);
+    set.resize_taps(8, 3);
     REQUIRE(set.taps() == 8);
     const float* x = set.ir(0, Ear::left);
     CHECK(x[4] == 1.0f);
@@ -88,4 +89,5 @@ TEST_CASE("fit_taps cuts with a fade or pads with zeros") {
     CHECK(x[5] == Approx(0.5 * (1 + std::cos(kPi / 4))));
     CHECK(x[6] == Approx(0.5));
     CHECK(x[7] == Approx(0.5 * (1 + std::cos(3 * kPi / 4))));
+    CHECK_THROWS_AS(set.resize_taps(0), pinna::InvalidArgumentError);
 }

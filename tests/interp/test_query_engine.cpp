@@ -106,7 +106,7 @@ TEST_CASE("queries allocate nothing", "[interp][query]") {
     REQUIRE(g_allocations.load() == 1);
 
     const HrirSet set = test::synthetic_set(200, 128);
-    for (auto mode : {QueryInterpolation::nearest, QueryInterpolation::barycentric}) {
+    for (auto mode : {InterpolationMethod::nearest, InterpolationMethod::barycentric}) {
         QueryEngineOptions o;
         o.interpolation = mode;
         const QueryEngine engine(set, o);

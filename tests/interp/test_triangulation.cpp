@@ -3,6 +3,7 @@
 #include <cmath>
 #include <random>
 
+#include "core/vec_math.hpp"
 #include "interp/triangulation.hpp"
 #include "support/test_support.hpp"
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <random>
 
+#include "core/vec_math.hpp"
 #include "pinna/error.hpp"
 #include "pinna/grid.hpp"
 #include "pinna/sh.hpp"

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "core/vec_math.hpp"
 #include "pinna/delay.hpp"
 #include "pinna/error.hpp"
 #include "pinna/sofa.hpp"

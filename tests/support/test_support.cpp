@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "core/vec_math.hpp"
+
 namespace pinna::test {
 namespace {
 bool exists(const std::string& p) {

@@ -8,12 +8,13 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
+#include "neural/model_file.hpp"
 #include "pinna/atomic_file.hpp"
 #include "pinna/error.hpp"
 #include "pinna/metrics.hpp"
-#include "pinna/models.hpp"
+#include "pinna/neural/models.hpp"
+#include "pinna/resample.hpp"
 #include "pinna/sofa.hpp"
-#include "torch/model_file.hpp"
 
 namespace pinna::cli {
 
@@ -87,7 +88,7 @@ int run_encode(const Argv& argv) {
     // The magnitudes the codes were made from: the set as the codec conformed it to the
     // model's rate and taps.
     const MagnitudeItd original =
-        magnitude_itd(detail::conform(set, codec.info().sample_rate_hz, codec.info().taps));
+        magnitude_itd(conform(set, codec.info().sample_rate_hz, codec.info().taps));
     const double lsd = mean_lsd_db(original.db, codec.decode_spectra(codes).db);
 
     if (!codes_path.empty())

@@ -15,7 +15,7 @@
 #include "cli/progress.hpp"
 #include "pinna/anthropometry.hpp"
 #include "pinna/error.hpp"
-#include "pinna/models.hpp"
+#include "pinna/neural/models.hpp"
 #include "pinna/sofa.hpp"
 
 namespace pinna::cli {

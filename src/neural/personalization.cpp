@@ -8,10 +8,10 @@
 #include <sstream>
 #include <string>
 
+#include "neural/model_file.hpp"
 #include "pinna/error.hpp"
 #include "pinna/interpolate.hpp"
-#include "pinna/models.hpp"
-#include "torch/model_file.hpp"
+#include "pinna/neural/models.hpp"
 
 namespace pinna {
 
@@ -218,8 +218,8 @@ HrirSet PersonalizationModel::predict(const std::vector<double>& values,
                                       const std::vector<Direction>* targets) const {
     const ModelInfo& info = impl_->model.info;
     if (targets != nullptr)
-        detail::check_targets(*targets, "PersonalizationModel: target directions");
-    RenderOptions render;
+        check_directions(*targets, "PersonalizationModel: target directions");
+    MagnitudeItdRenderOptions render;
     render.taps = info.taps;
     render.base_delay_samples = impl_->base_delay_samples;
     HrirSet set = render_magnitude_itd(predict_spectra(values), render);

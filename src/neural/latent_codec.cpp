@@ -6,9 +6,10 @@
 #include <cmath>
 #include <string>
 
+#include "neural/model_file.hpp"
 #include "pinna/error.hpp"
-#include "pinna/models.hpp"
-#include "torch/model_file.hpp"
+#include "pinna/neural/models.hpp"
+#include "pinna/resample.hpp"
 
 namespace pinna {
 
@@ -71,7 +72,7 @@ LatentCodes LatentCodec::encode_spectra(const MagnitudeItd& spectra) const {
 
 LatentCodes LatentCodec::encode(const HrirSet& set) const {
     const ModelInfo& info = impl_->model.info;
-    const HrirSet conformed = detail::conform(set, info.sample_rate_hz, info.taps);
+    const HrirSet conformed = conform(set, info.sample_rate_hz, info.taps);
     LatentCodes codes = encode_spectra(magnitude_itd(conformed));
     codes.base_delay_samples = leading_ear_delay_samples(conformed);
     codes.metadata = set.metadata;
@@ -109,7 +110,7 @@ MagnitudeItd LatentCodec::decode_spectra(const LatentCodes& codes) const {
 }
 
 HrirSet LatentCodec::decode(const LatentCodes& codes) const {
-    RenderOptions render;
+    MagnitudeItdRenderOptions render;
     render.taps = impl_->model.info.taps;
     render.base_delay_samples = std::max(0.0, codes.base_delay_samples);
     HrirSet out = render_magnitude_itd(decode_spectra(codes), render);

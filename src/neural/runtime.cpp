@@ -2,8 +2,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "pinna/models.hpp"
-#include "torch/script_module.hpp"
+#include "neural/script_module.hpp"
+#include "pinna/neural/models.hpp"
 
 namespace pinna {
 
@@ -16,7 +16,7 @@ int model_threads() {
 }
 
 namespace {
-// This file is src/torch/runtime.cpp of the source tree (CMake compiles it by its absolute
+// This file is src/neural/runtime.cpp of the source tree (CMake compiles it by its absolute
 // path), so the tree's models/ folder is three levels up from __FILE__.
 std::string source_tree_models() {
     std::string path = __FILE__;

@@ -5,7 +5,7 @@
 
 #include "pinna/error.hpp"
 #include "pinna/grid.hpp"
-#include "pinna/models.hpp"
+#include "pinna/magnitude_itd.hpp"
 #include "pinna/time_domain.hpp"
 
 using namespace pinna;
@@ -75,7 +75,7 @@ TEST_CASE("magnitude_itd of delayed impulses", "[magnitude_itd]") {
 TEST_CASE("render_magnitude_itd puts the ITD on the lagging ear", "[magnitude_itd]") {
     MagnitudeItd s = flat_spectra(3, 64, 0.0);
     s.itd_s = {5.0 / kFs, -3.0 / kFs, 2.4 / kFs};
-    RenderOptions options;
+    MagnitudeItdRenderOptions options;
     options.base_delay_samples = 10.2;  // rounded to 10
     const HrirSet out = render_magnitude_itd(s, options);
     REQUIRE(out.taps() == 64);
@@ -116,7 +116,7 @@ TEST_CASE("render_magnitude_itd matches the metric ITD of unlike ears", "[magnit
     REQUIRE(own != 0.0);
     for (const double want : {-20.0, 0.0, 7.0, 25.0}) {
         s.itd_s[0] = want / kFs;
-        RenderOptions o;
+        MagnitudeItdRenderOptions o;
         o.base_delay_samples = 20.0;
         HrirSet out = render_magnitude_itd(s, o);
         CHECK(itd.itd_samples(out.ir(0, Ear::left), out.ir(0, Ear::right)) == want);
@@ -136,7 +136,7 @@ TEST_CASE("render_magnitude_itd refuses inconsistent input", "[magnitude_itd][er
     s.db.data.pop_back();
     CHECK_THROWS_AS(render_magnitude_itd(s), InvalidArgumentError);
     s = flat_spectra(2, 32, 0.0);
-    RenderOptions o;
+    MagnitudeItdRenderOptions o;
     o.base_delay_samples = -1.0;
     CHECK_THROWS_AS(render_magnitude_itd(s, o), InvalidArgumentError);
     s.itd_s[1] = std::nan("");

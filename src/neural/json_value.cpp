@@ -1,4 +1,4 @@
-#include "torch/json_value.hpp"
+#include "neural/json_value.hpp"
 
 #include <cmath>
 #include <utility>

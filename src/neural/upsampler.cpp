@@ -4,10 +4,11 @@
 #include <cmath>
 #include <string>
 
+#include "neural/model_file.hpp"
 #include "pinna/error.hpp"
 #include "pinna/grid.hpp"
-#include "pinna/models.hpp"
-#include "torch/model_file.hpp"
+#include "pinna/neural/models.hpp"
+#include "pinna/resample.hpp"
 
 namespace pinna {
 
@@ -105,10 +106,10 @@ MagnitudeItd Upsampler::population(const std::vector<Direction>& targets) const 
 HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction>& targets,
                             const NeuralUpsampleOptions& options) const {
     const ModelInfo& info = impl_->model.info;
-    detail::check_targets(targets, "Upsampler: target directions");
-    const HrirSet conformed = detail::conform(measured, info.sample_rate_hz, info.taps);
+    check_directions(targets, "Upsampler: target directions");
+    const HrirSet conformed = conform(measured, info.sample_rate_hz, info.taps);
     const MagnitudeItd predicted = predict(magnitude_itd(conformed), targets);
-    RenderOptions render;
+    MagnitudeItdRenderOptions render;
     render.taps = info.taps;
     render.base_delay_samples = leading_ear_delay_samples(conformed);
     HrirSet out = render_magnitude_itd(predicted, render);

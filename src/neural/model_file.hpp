@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "pinna/models.hpp"
-#include "torch/json_value.hpp"
-#include "torch/script_module.hpp"
+#include "neural/json_value.hpp"
+#include "neural/script_module.hpp"
+#include "pinna/neural/models.hpp"
 
 namespace pinna::detail {
 
@@ -36,12 +36,5 @@ std::vector<Tensor> call_checked(const LoadedModel& model, const std::string& me
 /// Float32 [n, 3] tensor of unit vectors (SOFA frame); InvalidArgumentError for an empty
 /// list or a non-finite angle, naming `what`.
 Tensor unit_vectors(const std::vector<Direction>& directions, const std::string& what);
-
-/// Throws InvalidArgumentError unless `targets` is non-empty with finite angles.
-void check_targets(const std::vector<Direction>& targets, const std::string& what);
-
-/// The set as the model wants it: Data.Delay applied, resampled to `sample_rate_hz`,
-/// cut (with a short fade) or zero-padded to `taps`. Validates the set first.
-HrirSet conform(const HrirSet& set, double sample_rate_hz, std::size_t taps);
 
 }  // namespace pinna::detail

@@ -3,8 +3,8 @@
 
 #include <cmath>
 
+#include "neural/json_value.hpp"
 #include "pinna/error.hpp"
-#include "torch/json_value.hpp"
 
 using Catch::Contains;
 using pinna::ModelError;

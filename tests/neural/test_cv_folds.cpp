@@ -6,12 +6,12 @@
 #include <cmath>
 #include <set>
 
+#include "neural/neural_test_support.hpp"
 #include "pinna/anthropometry.hpp"
 #include "pinna/metrics.hpp"
-#include "pinna/models.hpp"
+#include "pinna/neural/models.hpp"
 #include "pinna/sofa.hpp"
 #include "support/test_support.hpp"
-#include "torch/torch_test_support.hpp"
 
 using namespace pinna;
 

@@ -5,7 +5,7 @@
 
 #include "pinna/delay.hpp"
 #include "pinna/error.hpp"
-#include "pinna/models.hpp"
+#include "pinna/magnitude_itd.hpp"
 #include "pinna/time_domain.hpp"
 
 namespace pinna {
@@ -15,8 +15,7 @@ MagnitudeItd magnitude_itd(const HrirSet& input) {
     HrirSet applied;
     const HrirSet* set = &input;
     if (input.has_delays()) {
-        applied = input;
-        apply_delays(applied);
+        applied = with_delays_applied(input);
         set = &applied;
     }
     MagnitudeItd out;
@@ -38,7 +37,8 @@ double leading_ear_delay_samples(const HrirSet& set) {
     return sum / static_cast<double>(mp.measurements());
 }
 
-HrirSet render_magnitude_itd(const MagnitudeItd& spectra, const RenderOptions& options) {
+HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
+                             const MagnitudeItdRenderOptions& options) {
     const SpectrumSet& db = spectra.db;
     const std::size_t m_count = db.measurements();
     if (db.data.size() != m_count * kEars * db.bins())

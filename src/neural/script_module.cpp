@@ -1,5 +1,5 @@
 // The only translation unit of pinna that includes LibTorch headers.
-#include "torch/script_module.hpp"
+#include "neural/script_module.hpp"
 
 #include <torch/script.h>
 

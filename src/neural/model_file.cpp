@@ -1,11 +1,9 @@
-#include "torch/model_file.hpp"
+#include "neural/model_file.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "pinna/delay.hpp"
 #include "pinna/error.hpp"
-#include "pinna/resample.hpp"
 
 namespace pinna::detail {
 
@@ -91,17 +89,8 @@ std::vector<Tensor> call_checked(const LoadedModel& model, const std::string& me
     return out;
 }
 
-void check_targets(const std::vector<Direction>& targets, const std::string& what) {
-    if (targets.empty())
-        throw InvalidArgumentError(what + ": no directions given");
-    for (std::size_t i = 0; i < targets.size(); ++i)
-        if (!std::isfinite(targets[i].azimuth_deg) || !std::isfinite(targets[i].elevation_deg))
-            throw InvalidArgumentError(what + ": direction " + std::to_string(i) +
-                                       " has a non-finite azimuth or elevation");
-}
-
 Tensor unit_vectors(const std::vector<Direction>& directions, const std::string& what) {
-    check_targets(directions, what);
+    check_directions(directions, what);
     Tensor t({static_cast<std::int64_t>(directions.size()), 3}, {});
     t.values.reserve(directions.size() * 3);
     for (const Direction& d : directions) {
@@ -111,18 +100,6 @@ Tensor unit_vectors(const std::vector<Direction>& directions, const std::string&
         t.values.push_back(static_cast<float>(v.z));
     }
     return t;
-}
-
-HrirSet conform(const HrirSet& set, double sample_rate_hz, std::size_t taps) {
-    set.validate();
-    HrirSet out = set;
-    if (out.has_delays())
-        apply_delays(out);
-    if (std::fabs(out.sample_rate_hz() - sample_rate_hz) > 1e-9 * sample_rate_hz)
-        out = resample(out, sample_rate_hz);
-    if (out.taps() != taps)
-        fit_taps(out, taps, std::max<std::size_t>(1, taps / 16));
-    return out;
 }
 
 }  // namespace pinna::detail

@@ -1,15 +1,16 @@
 // Neural HRTF models: TorchScript archives (models/*.pt) run with LibTorch.
 //
-// Link pinna::torch (target pinna_torch, defines PINNA_HAS_TORCH). No LibTorch type appears
-// here: this header compiles as fast as the rest of pinna.
+// Opt-in: link pinna::torch (defines PINNA_HAS_TORCH); pinna/pinna.hpp does not include
+// this header. No LibTorch type appears here: it compiles as fast as the rest of pinna.
 //
 // Every archive carries a "meta.json" extra file saying what it is ("kind"), its sample
 // rate, FFT size and methods; the runners check it at load time and check every output
 // shape against it at run time (ModelError naming expected and actual shapes).
 //
-// The models work on dB magnitudes and interaural time differences (MagnitudeItd), and the
-// runners turn those back into HRIRs: the minimum-phase IR of each magnitude, delayed by a
-// base delay (both ears) plus the ITD (lagging ear only), in whole samples.
+// The models work on dB magnitudes and interaural time differences (MagnitudeItd,
+// pinna/magnitude_itd.hpp), and the runners turn those back into HRIRs with
+// render_magnitude_itd: the minimum-phase IR of each magnitude, delayed by a base delay
+// (both ears) plus the ITD (lagging ear only), in whole samples.
 //
 // ITD sign: pinna's everywhere (pinna/time_domain.hpp), t_right - t_left, positive for
 // sources on the left. The archives' own convention (the Python side's metrics.md code,
@@ -23,7 +24,7 @@
 
 #include "pinna/geometry.hpp"
 #include "pinna/hrir_set.hpp"
-#include "pinna/spectrum.hpp"
+#include "pinna/magnitude_itd.hpp"
 
 namespace pinna {
 
@@ -61,45 +62,6 @@ struct ModelInfo {
     std::size_t bins = 0;   ///< taps / 2 + 1
     std::string meta_json;  ///< the whole meta.json text
 };
-
-// ---------------------------------------------------------------------------------------
-// dB magnitudes + ITD, the representation the models read and write
-
-struct MagnitudeItd {
-    /// 20 log10 max(|rfft(ir, fft_size)|, 1e-10) per direction and ear (floor
-    /// kMagnitudeFloorDb, as the models' training data).
-    SpectrumSet db;
-    /// One per direction, seconds, pinna's sign (t_right - t_left).
-    std::vector<double> itd_s;
-};
-
-/// dB magnitudes (fft_size = taps) and LAP-metric ITDs (whole samples, ItdEstimator::itd_s)
-/// of a set; Data.Delay, if the set carries it, is applied first. Throws InvalidDataError
-/// for an invalid set.
-MagnitudeItd magnitude_itd(const HrirSet& set);
-
-/// Mean over directions of the leading ear's pure delay in the IRs' minimum-phase
-/// decompositions (to_minimum_phase; the smaller of the two ears' delays), in samples: the
-/// base delay that gives rendered sets the onsets of the measured ones.
-double leading_ear_delay_samples(const HrirSet& set);
-
-struct RenderOptions {
-    std::size_t taps = 0;             ///< length of the rendered IRs; 0: the spectra's fft_size
-    double base_delay_samples = 0.0;  ///< delay of the leading ear, rounded to whole samples
-    /// Choose the lagging ear's delay so that the LAP-metric ITD of the rendered pair is the
-    /// requested ITD rounded to whole samples: the minimum-phase pair alone already has a
-    /// metric ITD (rarely 0 for lateral directions), which is subtracted, and the result is
-    /// measured and corrected again (at most 3 renderings). When false, the lagging ear is
-    /// delayed by exactly round(|ITD| * fs).
-    bool match_metric_itd = true;
-};
-
-/// HRIRs from dB magnitudes and ITDs: each ear's minimum-phase IR (minimum_phase_hrirs),
-/// delayed by whole samples: base delay on both ears, plus the ITD on the lagging ear (the
-/// right one for ITD > 0; see match_metric_itd). Delays are part of the IRs (the set has no
-/// delays_samples); IRs are cut at `taps`. Throws InvalidArgumentError for inconsistent
-/// sizes or a negative base delay.
-HrirSet render_magnitude_itd(const MagnitudeItd& spectra, const RenderOptions& options = {});
 
 // ---------------------------------------------------------------------------------------
 // Upsampler: a few measured directions -> any directions

@@ -5,11 +5,11 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "neural/neural_test_support.hpp"
 #include "pinna/error.hpp"
 #include "pinna/grid.hpp"
-#include "pinna/models.hpp"
+#include "pinna/neural/models.hpp"
 #include "support/test_support.hpp"
-#include "torch/torch_test_support.hpp"
 
 using namespace pinna;
 using Catch::Contains;

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "neural/json_value.hpp"
 #include "pinna/geometry.hpp"
-#include "torch/json_value.hpp"
 
 namespace pinna::test {
 
@@ -18,7 +18,7 @@ inline std::string model_file(const std::string& name) {
     return source_dir() + "/models/" + name;
 }
 inline std::string fixture(const std::string& name) {
-    return source_dir() + "/tests/torch/fixtures/" + name;
+    return source_dir() + "/tests/neural/fixtures/" + name;
 }
 inline bool file_exists(const std::string& path) {
     return std::ifstream(path).good();

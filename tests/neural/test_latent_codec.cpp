@@ -4,12 +4,12 @@
 
 #include <cmath>
 
+#include "neural/neural_test_support.hpp"
 #include "pinna/error.hpp"
 #include "pinna/grid.hpp"
-#include "pinna/models.hpp"
+#include "pinna/neural/models.hpp"
 #include "pinna/sofa.hpp"
 #include "support/test_support.hpp"
-#include "torch/torch_test_support.hpp"
 
 using namespace pinna;
 using Catch::Contains;

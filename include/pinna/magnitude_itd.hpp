@@ -1,0 +1,54 @@
+// dB magnitudes + interaural time differences: the representation pinna's neural models
+// read and write, and the way back to HRIRs (minimum-phase IRs with whole-sample delays).
+// Plain DSP: part of pinna::pinna, no LibTorch.
+//
+// ITD sign: pinna's everywhere (pinna/time_domain.hpp), t_right - t_left, positive for
+// sources on the left.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "pinna/hrir_set.hpp"
+#include "pinna/spectrum.hpp"
+
+namespace pinna {
+
+struct MagnitudeItd {
+    /// 20 log10 max(|rfft(ir, fft_size)|, 1e-10) per direction and ear (floor
+    /// kMagnitudeFloorDb, as the models' training data).
+    SpectrumSet db;
+    /// One per direction, seconds, pinna's sign (t_right - t_left).
+    std::vector<double> itd_s;
+};
+
+/// dB magnitudes (fft_size = taps) and LAP-metric ITDs (whole samples, ItdEstimator::itd_s)
+/// of a set; Data.Delay, if the set carries it, is applied first. Throws InvalidDataError
+/// for an invalid set.
+MagnitudeItd magnitude_itd(const HrirSet& set);
+
+/// Mean over directions of the leading ear's pure delay in the IRs' minimum-phase
+/// decompositions (to_minimum_phase; the smaller of the two ears' delays), in samples: the
+/// base delay that gives rendered sets the onsets of the measured ones.
+double leading_ear_delay_samples(const HrirSet& set);
+
+struct MagnitudeItdRenderOptions {
+    std::size_t taps = 0;             ///< length of the rendered IRs; 0: the spectra's fft_size
+    double base_delay_samples = 0.0;  ///< delay of the leading ear, rounded to whole samples
+    /// Choose the lagging ear's delay so that the LAP-metric ITD of the rendered pair is the
+    /// requested ITD rounded to whole samples: the minimum-phase pair alone already has a
+    /// metric ITD (rarely 0 for lateral directions), which is subtracted, and the result is
+    /// measured and corrected again (at most 3 renderings). When false, the lagging ear is
+    /// delayed by exactly round(|ITD| * fs).
+    bool match_metric_itd = true;
+};
+
+/// HRIRs from dB magnitudes and ITDs: each ear's minimum-phase IR (minimum_phase_hrirs),
+/// delayed by whole samples: base delay on both ears, plus the ITD on the lagging ear (the
+/// right one for ITD > 0; see match_metric_itd). Delays are part of the IRs (the set has no
+/// delays_samples); IRs are cut at `taps`. Throws InvalidArgumentError for inconsistent
+/// sizes or a negative base delay.
+HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
+                             const MagnitudeItdRenderOptions& options = {});
+
+}  // namespace pinna

@@ -1,0 +1,122 @@
+// The isolated side of src/sofa/isolation.hpp: what the pinna-sofa-worker program (and the
+// forked fallback) runs.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <new>
+
+#include "pinna/error.hpp"
+#include "sofa/isolation.hpp"
+
+namespace pinna::detail {
+namespace {
+
+bool under_sanitizer() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+    return true;
+#else
+    return false;
+#endif
+#else
+    return false;
+#endif
+}
+
+// Current virtual size of this process, so that the cap is a budget on top of what it
+// inherits (a process with LibTorch loaded already maps gigabytes).
+std::size_t virtual_size_bytes() {
+    std::FILE* f = std::fopen("/proc/self/statm", "r");
+    if (!f)
+        return 0;
+    unsigned long pages = 0;
+    const int got = std::fscanf(f, "%lu", &pages);
+    std::fclose(f);
+    return got == 1 ? pages * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)) : 0;
+}
+
+void write_all(int fd, const std::string& bytes) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+std::string run_task(const Request& request) {
+    switch (request.task) {
+        case Task::read_set:
+            return run_read_set_task(request);
+        case Task::describe:
+            return run_describe_task(request);
+        case Task::write:
+            return run_write_task(request);
+    }
+    throw InvalidArgumentError("unknown isolated task " +
+                               std::to_string(static_cast<int>(request.task)));
+}
+
+}  // namespace
+
+void serve(const Request& request, int fd) {
+    if (!under_sanitizer() && request.limits.memory_limit_bytes != 0) {
+        const rlim_t budget = virtual_size_bytes() + request.limits.memory_limit_bytes;
+        rlimit cap{budget, budget};
+        ::setrlimit(RLIMIT_AS, &cap);
+    }
+    write_all(fd, run_request(request));
+}
+
+std::string run_request(const Request& request) {
+    try {
+        return run_task(request);
+    } catch (const Error& e) {
+        return encode_error(e.kind(), e.what());
+    } catch (const std::bad_alloc&) {
+        return encode_error(ErrorKind::malformed_file,
+                            request.name + ": declares more data than the memory cap of " +
+                                std::to_string(request.limits.memory_limit_bytes >> 20) + " MiB");
+    } catch (const std::exception& e) {
+        return encode_error(ErrorKind::malformed_file, request.name + ": " + e.what());
+    }
+}
+
+int worker_main() {
+    std::string bytes;
+    char buffer[1 << 16];
+    while (true) {
+        const ssize_t got = ::read(0, buffer, sizeof buffer);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        bytes.append(buffer, static_cast<std::size_t>(got));
+    }
+    Request request;
+    try {
+        request = decode_request(bytes);
+    } catch (const Error&) {
+        std::fprintf(stderr,
+                     "pinna-sofa-worker: runs one SOFA read or write for the pinna library in "
+                     "an isolated process; it is started by the library, not by hand\n");
+        return 2;
+    }
+    bytes.clear();
+    bytes.shrink_to_fit();
+    serve(request, 1);
+    // Leave at once, as the forked child does: the answer is sent, and exit-time work
+    // (static destructors, LeakSanitizer's report of what libmysofa leaks on corrupt
+    // files) could only turn a delivered answer into a reported crash.
+    ::_exit(0);
+}
+
+}  // namespace pinna::detail
