@@ -8,11 +8,11 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 datasets=${PINNA_DATASETS:-../shared/datasets}
 cmake --preset fuzz >/dev/null
-cmake --build build-fuzz -j "${PINNA_JOBS:-2}" --target fuzz_sofa fuzz_anthropometry
+cmake --build build-fuzz -j "${PINNA_JOBS:-2}" --target fuzz_sofa fuzz_anthropometry fuzz_wire
 
 corpus=build-fuzz/corpus
 findings=build-fuzz/findings
-mkdir -p "$corpus/sofa" "$corpus/anthropometry" "$findings"
+mkdir -p "$corpus/sofa" "$corpus/anthropometry" "$corpus/wire" "$findings"
 seeds_sofa=()
 for d in "$datasets/sofa-zoo" "$datasets/malformed"; do
   [ -d "$d" ] && seeds_sofa+=("$d")
@@ -34,6 +34,7 @@ run() {
 }
 run fuzz_sofa sofa "${seeds_sofa[@]}"
 run fuzz_anthropometry anthropometry "${seeds_anthro[@]}"
+run fuzz_wire wire
 if ls "$findings"/* >/dev/null 2>&1; then
   echo "fuzz: findings in $findings:"; ls -l "$findings"; exit 1
 fi

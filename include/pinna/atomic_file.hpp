@@ -15,12 +15,12 @@ namespace pinna {
 void write_atomically(const std::string& target_path,
                       const std::function<void(const std::string& temporary_path)>& produce);
 
-/// Installs SIGINT, SIGTERM and SIGHUP handlers that remove the temporary files being
-/// written at that moment, then let the signal end the process as it would have. For
-/// programs (the pinna CLI calls it); a library never installs handlers by itself. A hard
-/// kill (SIGKILL, power loss) can leave a hidden ".NAME.*.tmp" file, never a partial
-/// NAME.
-void remove_temporaries_on_interrupt();
+/// Removes the temporary files of the writes in progress at this moment; their targets are
+/// untouched. Async-signal-safe: call it from the SIGINT/SIGTERM/SIGHUP handler your
+/// program installs (the pinna CLI does) before letting the signal end the process. pinna
+/// never installs signal handlers itself. A hard kill (SIGKILL, power loss) can leave a
+/// hidden ".NAME.*.tmp" file, never a partial NAME.
+void remove_pending_temporaries() noexcept;
 
 /// Writes `bytes` to `target_path` atomically.
 void write_file_atomically(const std::string& target_path, const std::string& bytes);

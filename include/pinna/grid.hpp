@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,8 +42,10 @@ class SphericalIndex {
     /// Throws InvalidArgumentError when `directions` is empty or holds a non-finite angle.
     explicit SphericalIndex(const std::vector<Direction>& directions);
 
-    std::size_t size() const noexcept { return points_.size(); }
-    bool empty() const noexcept { return points_.empty(); }
+    std::size_t size() const noexcept;
+    bool empty() const noexcept { return size() == 0; }
+    /// Bytes held by the tree.
+    std::size_t memory_bytes() const noexcept;
 
     /// Index (into the directions given at construction) of the direction nearest to the
     /// direction of `v`. `v` need not be of unit length; a zero or non-finite `v` gives
@@ -58,22 +61,26 @@ class SphericalIndex {
                           double* cos_angles = nullptr) const noexcept;
 
   private:
-    struct Point {
-        double x, y, z;
-        std::size_t index;  // into the constructor's directions
-    };
-    struct Node {
-        std::size_t begin, end;  // range of points_ below this node
-        std::size_t left = 0;    // child nodes; 0 for a leaf (node 0 is the root)
-        std::size_t right = 0;
-        int axis = 0;
-        double split = 0.0;
-    };
-    std::size_t build(std::size_t begin, std::size_t end);
-
-    std::vector<Point> points_;
-    std::vector<Node> nodes_;
+    struct Tree;
+    std::shared_ptr<const Tree> tree_;  ///< immutable once built: copies share it
 };
+
+// ---------------------------------------------------------------------------------------
+// What a grid looks like
+
+struct GridStatistics {
+    double elevation_min_deg = 0.0, elevation_max_deg = 0.0;
+    std::size_t distinct_elevations = 0;  ///< elevations equal to 0.01 degree count as one
+    double distance_min_m = 0.0, distance_max_m = 0.0;
+    std::size_t distinct_distances = 0;  ///< distances equal to 1 mm count as one
+    /// Great-circle angle from each direction to its nearest other direction (0 for a
+    /// duplicate), averaged and at most; 0 for a single direction.
+    double mean_nearest_neighbour_deg = 0.0, max_nearest_neighbour_deg = 0.0;
+};
+
+/// Statistics of a grid (a SphericalIndex answers the nearest neighbours: O(M log M)).
+/// Throws InvalidArgumentError for an empty grid or a non-finite angle.
+GridStatistics grid_statistics(const std::vector<Direction>& directions);
 
 // ---------------------------------------------------------------------------------------
 // Grids

@@ -13,8 +13,9 @@
 //  - sh: a regularised spherical-harmonic fit (order from the grid unless given) evaluated
 //    at the target, plus the barycentric interpolation of the fit's residuals at the
 //    measured directions, so that measured directions are returned exactly and the field
-//    stays continuous. Tikhonov regularisation (weight grows with order n as n(n+1)) keeps
-//    the fit bounded over gaps.
+//    stays continuous. Tikhonov regularisation (weight grows with degree n as 1 + n(n+1))
+//    keeps the fit bounded over gaps; since it also touches degree 0, the weights of a
+//    target sum to 1 only within about 1e-3.
 //
 // Domains:
 //  - plain (time_aligned = false): HRIR samples are mixed. Cheap, but mixing impulses whose
@@ -70,7 +71,8 @@ class Interpolator {
     HrirSet interpolate(const std::vector<Direction>& targets) const;
 
     /// Weights of the measurements for one target direction as (index, weight) pairs,
-    /// summing to 1 (the sh method's weights may be negative).
+    /// summing to 1 (the sh method's weights may be negative, and sum to 1 within about
+    /// 1e-3: see above).
     std::vector<std::pair<std::size_t, double>> weights(const Direction& target) const;
 
   private:

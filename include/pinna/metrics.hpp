@@ -67,6 +67,12 @@ double itd_error_us(const float* reference_left, const float* reference_right,
                     const float* estimate_left, const float* estimate_right, std::size_t n,
                     double sample_rate_hz);
 
+/// LSD of two dB magnitude sets of one layout (e.g. a model's input and its reconstruction,
+/// pinna/magnitude_itd.hpp): the RMS over metric_bins(fft_size, sample_rate_hz) of the dB
+/// difference, averaged over directions and ears. Directions are paired by index. Throws
+/// InvalidArgumentError when the sizes, FFT sizes or sample rates differ, or no bin is left.
+double lsd_db(const SpectrumSet& reference_db, const SpectrumSet& estimate_db);
+
 // ---------------------------------------------------------------------------------------
 // A whole set against a whole set.
 

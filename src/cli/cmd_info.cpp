@@ -1,14 +1,11 @@
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
-#include <limits>
-#include <set>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
-#include "core/vec_math.hpp"
 #include "pinna/error.hpp"
+#include "pinna/grid.hpp"
 #include "pinna/sofa.hpp"
 
 namespace pinna::cli {
@@ -33,46 +30,6 @@ int print_json_with_metadata(Json& j,
     j.end_object();
     std::fputs(j.str().c_str(), stdout);
     return 0;
-}
-
-struct GridSummary {
-    double elevation_min_deg = 0, elevation_max_deg = 0;
-    double distance_min_m = 0, distance_max_m = 0;
-    std::size_t distinct_elevations = 0, distinct_distances = 0;
-    double mean_neighbour_deg = 0, max_neighbour_deg = 0;
-};
-
-GridSummary summarise(const std::vector<Direction>& dirs) {
-    GridSummary g;
-    g.elevation_min_deg = g.distance_min_m = std::numeric_limits<double>::infinity();
-    g.elevation_max_deg = g.distance_max_m = -std::numeric_limits<double>::infinity();
-    std::set<long> elevations, distances;
-    std::vector<Vec3> units;
-    for (const Direction& d : dirs) {
-        g.elevation_min_deg = std::min(g.elevation_min_deg, d.elevation_deg);
-        g.elevation_max_deg = std::max(g.elevation_max_deg, d.elevation_deg);
-        g.distance_min_m = std::min(g.distance_min_m, d.distance_m);
-        g.distance_max_m = std::max(g.distance_max_m, d.distance_m);
-        elevations.insert(std::lround(d.elevation_deg * 100.0));
-        distances.insert(std::lround(d.distance_m * 1000.0));
-        units.push_back(unit_vector(d));
-    }
-    g.distinct_elevations = elevations.size();
-    g.distinct_distances = distances.size();
-    if (units.size() > 1) {
-        double sum = 0.0;
-        for (std::size_t i = 0; i < units.size(); ++i) {
-            double best = -2.0;
-            for (std::size_t j = 0; j < units.size(); ++j)
-                if (j != i)
-                    best = std::max(best, dot(units[i], units[j]));
-            const double angle = rad_to_deg(std::acos(std::clamp(best, -1.0, 1.0)));
-            sum += angle;
-            g.max_neighbour_deg = std::max(g.max_neighbour_deg, angle);
-        }
-        g.mean_neighbour_deg = sum / static_cast<double>(units.size());
-    }
-    return g;
 }
 
 std::string delay_kind(const HrirSet& s) {
@@ -127,7 +84,7 @@ int run_info(const Argv& argv) {
     } catch (const UnsupportedConventionError&) {
         return describe_other(path, args.flag("--json"));
     }
-    const GridSummary g = summarise(set.directions());
+    const GridStatistics g = grid_statistics(set.directions());
     double delay_min = 0.0, delay_max = 0.0;
     if (set.has_delays()) {
         const auto& d = set.delays_samples();
@@ -148,8 +105,8 @@ int run_info(const Argv& argv) {
         j.value("distinct_elevations", g.distinct_elevations);
         j.value("distance_min_m", g.distance_min_m).value("distance_max_m", g.distance_max_m);
         j.value("distinct_distances", g.distinct_distances);
-        j.value("mean_nearest_neighbour_deg", g.mean_neighbour_deg);
-        j.value("max_nearest_neighbour_deg", g.max_neighbour_deg);
+        j.value("mean_nearest_neighbour_deg", g.mean_nearest_neighbour_deg);
+        j.value("max_nearest_neighbour_deg", g.max_nearest_neighbour_deg);
         j.end_object();
         j.begin_object("delays").value("kind", delay_kind(set));
         j.value("min_samples", delay_min).value("max_samples", delay_max).end_object();
@@ -165,7 +122,7 @@ int run_info(const Argv& argv) {
                 g.elevation_min_deg, g.elevation_max_deg, g.distinct_elevations, g.distance_min_m,
                 g.distance_max_m);
     std::printf("spacing:      nearest neighbour %.2f deg on average, %.2f deg at most\n",
-                g.mean_neighbour_deg, g.max_neighbour_deg);
+                g.mean_nearest_neighbour_deg, g.max_nearest_neighbour_deg);
     if (set.has_delays())
         std::printf("delays:       %s, %.3g to %.3g samples\n", delay_kind(set).c_str(), delay_min,
                     delay_max);

@@ -1,4 +1,6 @@
 // pinna: command-line tool for personalized HRTFs.
+#include <signal.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -48,6 +50,24 @@ bool wants_help(const Argv& args, const Command& command) {
 }
 
 namespace {
+
+extern "C" void remove_temporaries_and_reraise(int sig) {
+    pinna::remove_pending_temporaries();
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+// An interrupted command leaves no half-written output: the atomic writer's temporaries
+// are removed, then the signal ends the process as it would have.
+void remove_temporaries_on_interrupt() {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+        struct sigaction action {};
+        action.sa_handler = remove_temporaries_and_reraise;
+        sigemptyset(&action.sa_mask);
+        ::sigaction(sig, &action, nullptr);
+    }
+}
+
 void print_usage(std::FILE* out) {
     std::fprintf(out,
                  "pinna %s: personalized HRTFs\n\n"
@@ -68,7 +88,7 @@ int main(int argc, char** argv) {
     // With `ulimit -f` exceeded, writes fail with EFBIG instead of killing the process, so
     // the atomic writer can clean up and report.
     std::signal(SIGXFSZ, SIG_IGN);
-    pinna::remove_temporaries_on_interrupt();
+    remove_temporaries_on_interrupt();
     if (argc < 2) {
         print_usage(stderr);
         return 2;

@@ -1,7 +1,6 @@
 #include "pinna/atomic_file.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -37,14 +36,6 @@ struct PendingTemporary {
             g_pending[slot].store(nullptr);
     }
 };
-
-extern "C" void remove_pending_and_reraise(int sig) {
-    for (auto& p : g_pending)
-        if (const char* path = p.load())
-            ::unlink(path);  // async-signal-safe
-    ::signal(sig, SIG_DFL);
-    ::raise(sig);
-}
 
 std::string directory_of(const std::string& path) {
     const auto slash = path.find_last_of('/');
@@ -106,13 +97,10 @@ void write_atomically(const std::string& target_path,
     fsync_path(dir, true);
 }
 
-void remove_temporaries_on_interrupt() {
-    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
-        struct sigaction action {};
-        action.sa_handler = remove_pending_and_reraise;
-        sigemptyset(&action.sa_mask);
-        ::sigaction(sig, &action, nullptr);
-    }
+void remove_pending_temporaries() noexcept {
+    for (auto& p : g_pending)
+        if (const char* path = p.load())
+            ::unlink(path);  // async-signal-safe
 }
 
 void write_file_atomically(const std::string& target_path, const std::string& bytes) {

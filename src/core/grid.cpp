@@ -3,6 +3,8 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <set>
 #include <string>
 
 #include "core/grid_lebedev_table.hpp"
@@ -127,6 +129,39 @@ QuadratureGrid lebedev_grid(std::size_t n) {
     if (g.directions.size() != n)
         throw InvalidDataError("lebedev_grid: the " + std::to_string(n) + "-point rule made " +
                                std::to_string(g.directions.size()) + " points");
+    return g;
+}
+
+GridStatistics grid_statistics(const std::vector<Direction>& directions) {
+    check_directions(directions, "grid_statistics");
+    GridStatistics g;
+    g.elevation_min_deg = g.distance_min_m = std::numeric_limits<double>::infinity();
+    g.elevation_max_deg = g.distance_max_m = -std::numeric_limits<double>::infinity();
+    std::set<long> elevations, distances;
+    for (const Direction& d : directions) {
+        g.elevation_min_deg = std::min(g.elevation_min_deg, d.elevation_deg);
+        g.elevation_max_deg = std::max(g.elevation_max_deg, d.elevation_deg);
+        g.distance_min_m = std::min(g.distance_min_m, d.distance_m);
+        g.distance_max_m = std::max(g.distance_max_m, d.distance_m);
+        elevations.insert(std::lround(d.elevation_deg * 100.0));
+        distances.insert(std::lround(d.distance_m * 1000.0));
+    }
+    g.distinct_elevations = elevations.size();
+    g.distinct_distances = distances.size();
+    if (directions.size() < 2)
+        return g;
+    const SphericalIndex index(directions);
+    double sum = 0.0;
+    for (std::size_t i = 0; i < directions.size(); ++i) {
+        std::size_t nearest[2];
+        double cosines[2];
+        index.nearest_k(unit_vector(directions[i]), 2, nearest, cosines);
+        const double c = nearest[0] != i ? cosines[0] : cosines[1];
+        const double angle = rad_to_deg(std::acos(std::clamp(c, -1.0, 1.0)));
+        sum += angle;
+        g.max_nearest_neighbour_deg = std::max(g.max_nearest_neighbour_deg, angle);
+    }
+    g.mean_nearest_neighbour_deg = sum / static_cast<double>(directions.size());
     return g;
 }
 

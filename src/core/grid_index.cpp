@@ -10,6 +10,25 @@
 #include "pinna/grid.hpp"
 
 namespace pinna {
+
+struct SphericalIndex::Tree {
+    struct Point {
+        double x, y, z;
+        std::size_t index;  // into the constructor's directions
+    };
+    struct Node {
+        std::size_t begin, end;  // range of points below this node
+        std::size_t left = 0;    // child nodes; 0 for a leaf (node 0 is the root)
+        std::size_t right = 0;
+        int axis = 0;
+        double split = 0.0;
+    };
+    std::vector<Point> points;
+    std::vector<Node> nodes;
+
+    std::size_t build(std::size_t begin, std::size_t end);
+};
+
 namespace {
 constexpr std::size_t kLeafSize = 8;
 // Deepest stack a query needs is the tree depth + 1; a balanced tree of kLeafSize leaves
@@ -47,29 +66,42 @@ bool ranks_before(double c, std::size_t i, double best_c, std::size_t best_i) no
 SphericalIndex::SphericalIndex(const std::vector<Direction>& directions) {
     if (directions.empty())
         throw InvalidArgumentError("SphericalIndex: no directions given");
-    points_.reserve(directions.size());
+    auto tree = std::make_shared<Tree>();
+    std::vector<Tree::Point>& points = tree->points;
+    points.reserve(directions.size());
     for (std::size_t i = 0; i < directions.size(); ++i) {
         const Direction& d = directions[i];
         if (!std::isfinite(d.azimuth_deg) || !std::isfinite(d.elevation_deg))
             throw InvalidArgumentError("SphericalIndex: direction " + std::to_string(i) +
                                        " has a non-finite azimuth or elevation");
         const Vec3 u = unit_vector(d);
-        points_.push_back({u.x, u.y, u.z, i});
+        points.push_back({u.x, u.y, u.z, i});
     }
-    nodes_.reserve(2 * (directions.size() / kLeafSize + 1));
-    build(0, points_.size());
+    tree->nodes.reserve(2 * (directions.size() / kLeafSize + 1));
+    tree->build(0, points.size());
+    tree_ = std::move(tree);
 }
 
-std::size_t SphericalIndex::build(std::size_t begin, std::size_t end) {
-    const std::size_t id = nodes_.size();
-    nodes_.push_back(Node{begin, end});
+std::size_t SphericalIndex::size() const noexcept {
+    return tree_ ? tree_->points.size() : 0;
+}
+
+std::size_t SphericalIndex::memory_bytes() const noexcept {
+    return tree_ ? sizeof(Tree) + tree_->points.capacity() * sizeof(Tree::Point) +
+                       tree_->nodes.capacity() * sizeof(Tree::Node)
+                 : 0;
+}
+
+std::size_t SphericalIndex::Tree::build(std::size_t begin, std::size_t end) {
+    const std::size_t id = nodes.size();
+    nodes.push_back(Node{begin, end});
     if (end - begin <= kLeafSize)
         return id;
 
     double lo[3] = {1e300, 1e300, 1e300};
     double hi[3] = {-1e300, -1e300, -1e300};
     for (std::size_t i = begin; i < end; ++i) {
-        const double c[3] = {points_[i].x, points_[i].y, points_[i].z};
+        const double c[3] = {points[i].x, points[i].y, points[i].z};
         for (int a = 0; a < 3; ++a) {
             lo[a] = std::min(lo[a], c[a]);
             hi[a] = std::max(hi[a], c[a]);
@@ -82,17 +114,17 @@ std::size_t SphericalIndex::build(std::size_t begin, std::size_t end) {
 
     const std::size_t mid = begin + (end - begin) / 2;
     auto key = [axis](const Point& p) { return axis == 0 ? p.x : axis == 1 ? p.y : p.z; };
-    std::nth_element(points_.begin() + static_cast<std::ptrdiff_t>(begin),
-                     points_.begin() + static_cast<std::ptrdiff_t>(mid),
-                     points_.begin() + static_cast<std::ptrdiff_t>(end),
+    std::nth_element(points.begin() + static_cast<std::ptrdiff_t>(begin),
+                     points.begin() + static_cast<std::ptrdiff_t>(mid),
+                     points.begin() + static_cast<std::ptrdiff_t>(end),
                      [&key](const Point& a, const Point& b) { return key(a) < key(b); });
-    const double split = key(points_[mid]);
+    const double split = key(points[mid]);
     const std::size_t left = build(begin, mid);
     const std::size_t right = build(mid, end);
-    nodes_[id].axis = axis;
-    nodes_[id].split = split;
-    nodes_[id].left = left;
-    nodes_[id].right = right;
+    nodes[id].axis = axis;
+    nodes[id].split = split;
+    nodes[id].left = left;
+    nodes[id].right = right;
     return id;
 }
 
@@ -104,9 +136,11 @@ std::size_t SphericalIndex::nearest(const Vec3& v) const noexcept {
 
 std::size_t SphericalIndex::nearest_k(const Vec3& v, std::size_t k, std::size_t* indices,
                                       double* cos_angles) const noexcept {
-    k = std::min({k, points_.size(), kMaxNeighbours});
+    k = std::min({k, size(), kMaxNeighbours});
     if (k == 0)
         return 0;
+    const std::vector<Tree::Point>& points = tree_->points;
+    const std::vector<Tree::Node>& nodes = tree_->nodes;
     const Vec3 q = query_vector(v);
 
     // The k best so far, best first; unfilled slots rank last.
@@ -124,10 +158,10 @@ std::size_t SphericalIndex::nearest_k(const Vec3& v, std::size_t k, std::size_t*
         const Pending p = stack[--top];
         if (p.bound < best_c[k - 1] - kBoundSlack)
             continue;
-        const Node& node = nodes_[p.node];
+        const Tree::Node& node = nodes[p.node];
         if (node.left == 0) {
             for (std::size_t i = node.begin; i < node.end; ++i) {
-                const Point& pt = points_[i];
+                const Tree::Point& pt = points[i];
                 const double c = pt.x * q.x + pt.y * q.y + pt.z * q.z;
                 if (!ranks_before(c, pt.index, best_c[k - 1], best_i[k - 1]))
                     continue;

@@ -44,7 +44,7 @@ class SphericalTriangulation {
     /// Bytes held by the triangles and lookup tables (approximate for the index).
     std::size_t memory_bytes() const noexcept {
         return faces_.capacity() * sizeof(Face) + cell_face_.capacity() * sizeof(std::int32_t) +
-               index_.size() * 2 * (4 * sizeof(double) + 6 * sizeof(std::size_t));
+               index_.memory_bytes();
     }
     /// True when every direction from the centre hits a triangle.
     bool encloses_centre() const noexcept { return encloses_centre_; }

@@ -20,6 +20,34 @@ std::vector<std::size_t> metric_bins(std::size_t n, double sample_rate_hz) {
     return out;
 }
 
+double lsd_db(const SpectrumSet& reference, const SpectrumSet& estimate) {
+    if (reference.fft_size != estimate.fft_size ||
+        reference.measurements() != estimate.measurements() ||
+        reference.sample_rate_hz != estimate.sample_rate_hz ||
+        reference.data.size() != reference.measurements() * kEars * reference.bins() ||
+        estimate.data.size() != reference.data.size())
+        throw InvalidArgumentError(
+            "lsd_db: the two spectrum sets differ in layout (" +
+            std::to_string(reference.measurements()) + " vs " +
+            std::to_string(estimate.measurements()) + " directions, FFT " +
+            std::to_string(reference.fft_size) + " vs " + std::to_string(estimate.fft_size) +
+            ", or sample rate / data size)");
+    const std::vector<std::size_t> bins = metric_bins(reference.fft_size, reference.sample_rate_hz);
+    if (bins.empty() || reference.measurements() == 0)
+        throw InvalidArgumentError("lsd_db: no direction or no bin in 20 Hz .. 20 kHz to score");
+    double sum = 0.0;
+    for (std::size_t m = 0; m < reference.measurements(); ++m)
+        for (const Ear ear : {Ear::left, Ear::right}) {
+            const double* r = reference.values(m, ear);
+            const double* e = estimate.values(m, ear);
+            double squares = 0.0;
+            for (const std::size_t k : bins)
+                squares += (r[k] - e[k]) * (r[k] - e[k]);
+            sum += std::sqrt(squares / static_cast<double>(bins.size()));
+        }
+    return sum / static_cast<double>(reference.measurements() * kEars);
+}
+
 namespace detail {
 
 SpectralScorer::SpectralScorer(std::size_t n, double sample_rate_hz)

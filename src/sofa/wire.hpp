@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "pinna/error.hpp"
 #include "pinna/hrir_set.hpp"
@@ -50,8 +51,10 @@ class WireOut {
 
 class WireIn {
   public:
-    WireIn(const std::string& bytes, const std::string& name, std::size_t offset = 0)
-        : b_(bytes), name_(name), pos_(offset) {}
+    /// Reads `bytes`, which must outlive the reader; `name` (copied) names the file in
+    /// messages.
+    WireIn(const std::string& bytes, std::string name, std::size_t offset = 0)
+        : b_(bytes), name_(std::move(name)), pos_(offset) {}
     template <typename T>
     T get() {
         T v;
@@ -68,7 +71,7 @@ class WireIn {
 
   private:
     const std::string& b_;
-    const std::string& name_;
+    std::string name_;
     std::size_t pos_ = 0;
 };
 

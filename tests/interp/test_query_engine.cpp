@@ -124,40 +124,6 @@ TEST_CASE("queries allocate nothing", "[interp][query]") {
     }
 }
 
-TEST_CASE("concurrent queries on one const engine give the single-threaded answers",
-          "[interp][query][concurrency]") {
-    const HrirSet set = test::synthetic_set(150, 64);
-    const QueryEngine engine(set);
-    const auto dirs = random_directions(2000, 2);
-    const std::size_t n = engine.taps();
-    std::vector<float> expected(dirs.size() * 2 * n);
-    std::vector<EarDelays> expected_delays(dirs.size());
-    for (std::size_t i = 0; i < dirs.size(); ++i)
-        engine.query(dirs[i], &expected[i * 2 * n], &expected[i * 2 * n + n], expected_delays[i]);
-
-    std::atomic<long> mismatches{0};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t) {
-        threads.emplace_back([&, t] {
-            std::vector<float> left(n), right(n);
-            EarDelays d;
-            for (int round = 0; round < 3; ++round)
-                for (std::size_t k = 0; k < dirs.size(); ++k) {
-                    const std::size_t i = (k * 7 + static_cast<std::size_t>(t) * 131) % dirs.size();
-                    engine.query(dirs[i], left.data(), right.data(), d);
-                    if (std::memcmp(left.data(), &expected[i * 2 * n], n * sizeof(float)) != 0 ||
-                        std::memcmp(right.data(), &expected[i * 2 * n + n], n * sizeof(float)) !=
-                            0 ||
-                        d.left_samples != expected_delays[i].left_samples)
-                        ++mismatches;
-                }
-        });
-    }
-    for (auto& th : threads)
-        th.join();
-    CHECK(mismatches.load() == 0);
-}
-
 TEST_CASE("a build on several threads gives the same engine", "[interp][query][concurrency]") {
     const HrirSet set = test::synthetic_set(150, 64);
     const QueryEngine one(set);

@@ -117,7 +117,15 @@ TEST_CASE("an interruption while writing leaves no partial file", "[robustness][
     test::TempDir dir;
     const std::string target = dir.file("out.bin");
     const int status = in_child([&] {
-        remove_temporaries_on_interrupt();
+        // What a program's handler does (the pinna CLI's, say): clean up, then re-raise.
+        struct sigaction action {};
+        action.sa_handler = [](int sig) {
+            remove_pending_temporaries();
+            ::signal(sig, SIG_DFL);
+            ::raise(sig);
+        };
+        sigemptyset(&action.sa_mask);
+        ::sigaction(SIGTERM, &action, nullptr);
         write_atomically(target, [](const std::string& tmp) {
             std::ofstream(tmp) << std::string(100000, 'y');
             ::raise(SIGTERM);  // interrupted half-way

@@ -8,7 +8,6 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
-#include "neural/model_file.hpp"
 #include "pinna/atomic_file.hpp"
 #include "pinna/error.hpp"
 #include "pinna/metrics.hpp"
@@ -56,22 +55,6 @@ std::string codes_csv(const LatentCodes& codes) {
     return out.str();
 }
 
-// Mean over directions and ears of the RMS dB difference over the metric bins.
-double mean_lsd_db(const SpectrumSet& reference, const SpectrumSet& estimate) {
-    const std::vector<std::size_t> bins = metric_bins(reference.fft_size, reference.sample_rate_hz);
-    double sum = 0.0;
-    for (std::size_t m = 0; m < reference.measurements(); ++m)
-        for (const Ear ear : {Ear::left, Ear::right}) {
-            const double* r = reference.values(m, ear);
-            const double* e = estimate.values(m, ear);
-            double squares = 0.0;
-            for (const std::size_t k : bins)
-                squares += (r[k] - e[k]) * (r[k] - e[k]);
-            sum += std::sqrt(squares / static_cast<double>(bins.size()));
-        }
-    return sum / static_cast<double>(reference.measurements() * kEars);
-}
-
 }  // namespace
 
 int run_encode(const Argv& argv) {
@@ -89,7 +72,7 @@ int run_encode(const Argv& argv) {
     // model's rate and taps.
     const MagnitudeItd original =
         magnitude_itd(conform(set, codec.info().sample_rate_hz, codec.info().taps));
-    const double lsd = mean_lsd_db(original.db, codec.decode_spectra(codes).db);
+    const double lsd = lsd_db(original.db, codec.decode_spectra(codes).db);
 
     if (!codes_path.empty())
         write_file_atomically(codes_path, codes_csv(codes));

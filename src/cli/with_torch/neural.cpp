@@ -2,15 +2,13 @@
 // `pinna upsample --method neural`.
 #include <unistd.h>
 
-#include <cctype>
 #include <cstdio>
-#include <filesystem>
 #include <set>
 #include <string>
-#include <system_error>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/files.hpp"
 #include "cli/grid_arg.hpp"
 #include "cli/progress.hpp"
 #include "pinna/anthropometry.hpp"
@@ -48,32 +46,6 @@ void apply_model_threads(const Args& args) {
         throw UsageError("--threads must be a count from 1 to 1024, got " + args.get("--threads"));
     set_model_threads(static_cast<int>(threads));
 }
-
-namespace {
-
-// A file name for a subject id: path separators and control or shell-hostile characters
-// become '_'; an id that is empty or only dots becomes "row<line>".
-std::string file_stem(const std::string& subject, std::size_t line) {
-    std::string s;
-    for (const char c : subject) {
-        const auto u = static_cast<unsigned char>(c);
-        const bool safe = std::isalnum(u) || c == '-' || c == '_' || c == '.' || u >= 0x80;
-        s += safe ? c : '_';
-    }
-    if (s.find_first_not_of('.') == std::string::npos)
-        s = "row" + std::to_string(line);
-    return s.substr(0, 200);
-}
-
-void make_directory(const std::string& dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec || !std::filesystem::is_directory(dir))
-        throw IoError(dir + ": cannot create the output folder (" +
-                      (ec ? ec.message() : std::string("exists and is not a folder")) + ")");
-}
-
-}  // namespace
 
 int run_predict(const Argv& argv) {
     const Args args(argv, {},
