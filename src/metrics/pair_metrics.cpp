@@ -26,12 +26,12 @@ double lsd_db(const SpectrumSet& reference, const SpectrumSet& estimate) {
         reference.sample_rate_hz != estimate.sample_rate_hz ||
         reference.data.size() != reference.measurements() * kEars * reference.bins() ||
         estimate.data.size() != reference.data.size())
-        throw InvalidArgumentError(
-            "lsd_db: the two spectrum sets differ in layout (" +
-            std::to_string(reference.measurements()) + " vs " +
-            std::to_string(estimate.measurements()) + " directions, FFT " +
-            std::to_string(reference.fft_size) + " vs " + std::to_string(estimate.fft_size) +
-            ", or sample rate / data size)");
+        throw InvalidArgumentError("lsd_db: the two spectrum sets differ in layout (" +
+                                   std::to_string(reference.measurements()) + " vs " +
+                                   std::to_string(estimate.measurements()) + " directions, FFT " +
+                                   std::to_string(reference.fft_size) + " vs " +
+                                   std::to_string(estimate.fft_size) +
+                                   ", or sample rate / data size)");
     const std::vector<std::size_t> bins = metric_bins(reference.fft_size, reference.sample_rate_hz);
     if (bins.empty() || reference.measurements() == 0)
         throw InvalidArgumentError("lsd_db: no direction or no bin in 20 Hz .. 20 kHz to score");
