@@ -16,5 +16,5 @@ cmake --build "$root/build-bench" --target pinna_accuracy -j 2 >/dev/null
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git -C "$root" status --porcelain -- src include CMakeLists.txt 2>/dev/null | wc -l)
 echo "pinna commit $commit ($dirty uncommitted changes under src/ include/)"
-exec "$root/build-bench/bench/pinna_accuracy" --datasets "$datasets" --threads "$threads" \
+exec "$root/build-bench/bin/pinna_accuracy" --datasets "$datasets" --threads "$threads" \
     --json "$root/build-bench/accuracy.json" "$@"

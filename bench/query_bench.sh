@@ -21,4 +21,4 @@ fi
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git -C "$root" status --porcelain -- src include CMakeLists.txt 2>/dev/null | wc -l)
 echo "pinna commit $commit ($dirty uncommitted changes under src/ include/)"
-exec "$root/build-bench/bench/pinna_query_bench" --json "$root/build-bench/query_bench.json" "$@"
+exec "$root/build-bench/bin/pinna_query_bench" --json "$root/build-bench/query_bench.json" "$@"

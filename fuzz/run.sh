@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 datasets=${PINNA_DATASETS:-../shared/datasets}
 cmake --preset fuzz >/dev/null
-cmake --build build-fuzz -j "${PINNA_JOBS:-2}" --target fuzz_sofa fuzz_anthropometry fuzz_wire
+cmake --build build-fuzz -j "${PINNA_JOBS:-2}" --target fuzz_sofa fuzz_anthropometry fuzz_wire pinna_sofa_worker
 
 corpus=build-fuzz/corpus
 findings=build-fuzz/findings
@@ -28,7 +28,7 @@ run() {
   echo "fuzz: $target for ${seconds}s"
   # -rss_limit_mb and -malloc_limit_mb: a file must not make pinna allocate more than 2 GB.
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
-  ./build-fuzz/fuzz/$target "$corpus/$dir" "$@" -max_total_time="$seconds" -timeout=10 \
+  ./build-fuzz/bin/$target "$corpus/$dir" "$@" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2560 -malloc_limit_mb=2048 -max_len=4194304 -print_final_stats=1 \
     -artifact_prefix="$findings/$target-" 2>&1 | tail -n 12
 }

@@ -6,7 +6,7 @@
 # over the subjects. Usage: bash scripts/evaluate_autoencoder.sh [PINNA] [DATASETS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pinna=${1:-build/src/cli/pinna}
+pinna=${1:-build/bin/pinna}
 datasets=${2:-../shared/datasets}
 subjects="P0004 P0010 P0034 P0039 P0050 P0066 P0073 P0082"  # models/autoencoder.md
 work=$(mktemp -d)

@@ -8,7 +8,7 @@
 # Usage: bash scripts/evaluate_personalizer.sh [PINNA] [DATASETS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pinna=${1:-build/src/cli/pinna}
+pinna=${1:-build/bin/pinna}
 datasets=${2:-../shared/datasets}
 hutubs="$datasets/hutubs"
 [ -f "$hutubs/anthropometry.csv" ] || { echo "no $hutubs/anthropometry.csv" >&2; exit 1; }

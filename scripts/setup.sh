@@ -5,8 +5,8 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libmysofa-dev libmysofa-utils libfftw3-dev libeigen3-dev libnetcdf-dev netcdf-bin
-  catch2 libtorch-dev libbenchmark-dev
+  libmysofa-dev libmysofa-utils libfftw3-dev libeigen3-dev libnetcdf-dev netcdf-bin libsndfile1-dev
+  catch2 libtorch-dev libbenchmark-dev help2man
   clang libclang-rt-14-dev clang-format
   python3 python3-torch python3-numpy python3-scipy python3-netcdf4
 )

@@ -7,6 +7,9 @@
 #include <functional>
 #include <string>
 
+#include "pinna/visibility.hpp"
+
+PINNA_API_BEGIN
 namespace pinna {
 
 /// Calls `produce(temporary_path)`; `produce` writes the whole file at that path. On
@@ -26,3 +29,4 @@ void remove_pending_temporaries() noexcept;
 void write_file_atomically(const std::string& target_path, const std::string& bytes);
 
 }  // namespace pinna
+PINNA_API_END

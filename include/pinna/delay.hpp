@@ -4,6 +4,9 @@
 
 #include <cstddef>
 
+#include "pinna/visibility.hpp"
+
+PINNA_API_BEGIN
 namespace pinna {
 
 class HrirSet;
@@ -29,3 +32,4 @@ void apply_delays(HrirSet& set);
 HrirSet with_delays_applied(const HrirSet& set);
 
 }  // namespace pinna
+PINNA_API_END

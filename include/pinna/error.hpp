@@ -5,6 +5,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "pinna/visibility.hpp"
+
+PINNA_API_BEGIN
 namespace pinna {
 
 enum class ErrorKind {
@@ -52,3 +55,4 @@ struct ModelError : Error {
 [[noreturn]] void throw_error(ErrorKind kind, const std::string& message);
 
 }  // namespace pinna
+PINNA_API_END

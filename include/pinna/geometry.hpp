@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "pinna/visibility.hpp"
+
+PINNA_API_BEGIN
 namespace pinna {
 
 struct Vec3 {
@@ -50,3 +53,4 @@ double angle_between_deg(const Vec3& unit_a, const Vec3& unit_b) noexcept;
 void check_directions(const std::vector<Direction>& directions, const std::string& what);
 
 }  // namespace pinna
+PINNA_API_END

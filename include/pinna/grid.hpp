@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "pinna/geometry.hpp"
+#include "pinna/visibility.hpp"
 
+PINNA_API_BEGIN
 namespace pinna {
 
 // ---------------------------------------------------------------------------------------
@@ -131,3 +133,4 @@ std::vector<Direction> grid_from_spec(const std::string& spec);
 std::vector<std::size_t> lap_sparse_indices(const std::vector<Direction>& directions, int level);
 
 }  // namespace pinna
+PINNA_API_END

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "pinna/geometry.hpp"
+#include "pinna/visibility.hpp"
 
+PINNA_API_BEGIN
 namespace pinna {
 
 enum class Ear : int { left = 0, right = 1 };
@@ -96,3 +98,4 @@ class HrirSet {
 };
 
 }  // namespace pinna
+PINNA_API_END

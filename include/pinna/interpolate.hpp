@@ -34,7 +34,9 @@
 #include <vector>
 
 #include "pinna/hrir_set.hpp"
+#include "pinna/visibility.hpp"
 
+PINNA_API_BEGIN
 namespace pinna {
 
 enum class InterpolationMethod { nearest, barycentric, sh };
@@ -85,3 +87,4 @@ HrirSet upsample(const HrirSet& measured, const std::vector<Direction>& targets,
                  const InterpolationOptions& options = {});
 
 }  // namespace pinna
+PINNA_API_END

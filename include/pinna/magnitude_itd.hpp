@@ -11,7 +11,9 @@
 
 #include "pinna/hrir_set.hpp"
 #include "pinna/spectrum.hpp"
+#include "pinna/visibility.hpp"
 
+PINNA_API_BEGIN
 namespace pinna {
 
 struct MagnitudeItd {
@@ -52,3 +54,4 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
                              const MagnitudeItdRenderOptions& options = {});
 
 }  // namespace pinna
+PINNA_API_END

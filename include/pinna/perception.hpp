@@ -26,7 +26,9 @@
 
 #include "pinna/error.hpp"
 #include "pinna/geometry.hpp"
+#include "pinna/visibility.hpp"
 
+PINNA_API_BEGIN
 namespace pinna {
 
 class HrirSet;
@@ -197,3 +199,4 @@ LocalizationPrediction predict_localization(const HrirSet& listener, const HrirS
                                             const Baumgartner2014Options& options = {});
 
 }  // namespace pinna
+PINNA_API_END

@@ -17,7 +17,9 @@
 #include "pinna/geometry.hpp"
 #include "pinna/hrir_set.hpp"
 #include "pinna/interpolate.hpp"
+#include "pinna/visibility.hpp"
 
+PINNA_API_BEGIN
 namespace pinna {
 
 struct QueryEngineOptions {
@@ -94,3 +96,4 @@ class QueryEngine {
 };
 
 }  // namespace pinna
+PINNA_API_END

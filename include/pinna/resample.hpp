@@ -3,6 +3,9 @@
 
 #include <cstddef>
 
+#include "pinna/visibility.hpp"
+
+PINNA_API_BEGIN
 namespace pinna {
 
 class HrirSet;
@@ -35,3 +38,4 @@ HrirSet resample(const HrirSet& set, double sample_rate_hz, const ResampleOption
 HrirSet conform(const HrirSet& set, double sample_rate_hz, std::size_t taps);
 
 }  // namespace pinna
+PINNA_API_END

@@ -23,7 +23,9 @@
 
 #include "pinna/geometry.hpp"
 #include "pinna/hrir_set.hpp"
+#include "pinna/visibility.hpp"
 
+PINNA_API_BEGIN
 namespace pinna {
 
 /// Highest SH order the functions below accept.
@@ -201,3 +203,4 @@ class ShHrtf {
 };
 
 }  // namespace pinna
+PINNA_API_END

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "pinna/hrir_set.hpp"
+#include "pinna/visibility.hpp"
 
+PINNA_API_BEGIN
 namespace pinna {
 
 struct SofaReadOptions {
@@ -113,3 +115,4 @@ struct SofaWriteOptions {
 void write_sofa(const HrirSet& set, const std::string& path, const SofaWriteOptions& options = {});
 
 }  // namespace pinna
+PINNA_API_END

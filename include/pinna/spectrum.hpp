@@ -8,7 +8,9 @@
 
 #include "pinna/geometry.hpp"
 #include "pinna/hrir_set.hpp"
+#include "pinna/visibility.hpp"
 
+PINNA_API_BEGIN
 namespace pinna {
 
 /// Values per measurement, ear and frequency bin of an fft_size-point spectrum: bins =
@@ -79,3 +81,4 @@ DtfSplit split_dtf(const HrtfSet& hrtf);
 HrtfSet join_dtf(const DtfSplit& split);
 
 }  // namespace pinna
+PINNA_API_END

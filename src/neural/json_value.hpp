@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.hpp"
+#include "json/json.hpp"
 
 namespace pinna::detail {
 

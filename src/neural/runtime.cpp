@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/install_paths.hpp"
 #include "neural/script_module.hpp"
 #include "pinna/neural/models.hpp"
 
@@ -15,26 +16,13 @@ int model_threads() {
     return detail::torch_threads();
 }
 
-namespace {
-// This file is src/neural/runtime.cpp of the source tree (CMake compiles it by its absolute
-// path), so the tree's models/ folder is three levels up from __FILE__.
-std::string source_tree_models() {
-    std::string path = __FILE__;
-    for (int up = 0; up < 3; ++up) {
-        const std::size_t slash = path.find_last_of('/');
-        if (slash == std::string::npos)
-            return "models";
-        path.erase(slash);
-    }
-    return (path.empty() ? std::string("") : path) + "/models";
-}
-}  // namespace
-
 std::string model_directory() {
     const char* env = std::getenv("PINNA_MODEL_DIR");
     if (env != nullptr && *env != '\0')
         return env;
-    return source_tree_models();
+    const std::string installed = detail::installed_path(
+        reinterpret_cast<const void*>(&model_directory), PINNA_MODELS_SUBDIR);
+    return installed.empty() ? std::string("models") : installed;
 }
 
 std::string default_model_path(const std::string& file) {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "core/json.hpp"
+#include "json/json.hpp"
 #include "pinna/error.hpp"
 
 using Catch::Contains;

@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "core/json.hpp"
 #include "core/read_file.hpp"
+#include "json/json.hpp"
 #include "perception/stages.hpp"
 #include "pinna/hrir_set.hpp"
 #include "pinna/perception.hpp"
