@@ -2,7 +2,7 @@
 # Regenerates docs/cli.md from the built CLI's --help texts: bash scripts/cli_reference.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-B=${1:-build/src/cli/pinna}
+B=${1:-build/bin/pinna}
 {
   echo "# pinna command reference"
   echo
@@ -13,7 +13,7 @@ B=${1:-build/src/cli/pinna}
   echo '```'
   $B --help
   echo '```'
-  for c in info convert sparsify upsample evaluate predict encode; do
+  for c in info verify convert sparsify upsample evaluate render predict encode; do
     printf '\n## pinna %s\n\n```\n' "$c"
     $B "$c" --help
     echo '```'

@@ -7,12 +7,20 @@
 // such objects, or {"subjects": [...]}; null reads as missing.
 // Parsing never trusts sizes: lines, cells, rows and nesting are capped, and every error
 // names the file, line (or subject) and column.
+//
+// A bad row is a bad row: one with too few or too many cells, a value that is not a number
+// or not finite, or a subject id seen before is set aside in AnthropometryTable::rejected
+// (with its line and why) and the other rows are read. Only an unreadable file, a missing
+// or invalid header, or a file over the caps fails as a whole.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <vector>
 
+#include "pinna/visibility.hpp"
+
+PINNA_API_BEGIN
 namespace pinna {
 
 struct AnthropometryRow {
@@ -21,10 +29,18 @@ struct AnthropometryRow {
     std::size_t line = 0;        ///< 1-based line (CSV) or index + 1 (JSON) for messages
 };
 
+/// A row that could not be read, and why.
+struct RejectedRow {
+    std::size_t line = 0;  ///< 1-based line (CSV) or index + 1 (JSON)
+    std::string subject;   ///< its id when it could be read, else empty
+    std::string message;   ///< names the file, line, column and what is wrong
+};
+
 struct AnthropometryTable {
     std::string source;                 ///< file name used in messages
     std::vector<std::string> features;  ///< column names in file order
     std::vector<AnthropometryRow> rows;
+    std::vector<RejectedRow> rejected;  ///< bad rows, in file order
 };
 
 /// Caps on what a parser accepts; larger inputs are refused before they are stored.
@@ -52,3 +68,4 @@ std::vector<double> select_features(const AnthropometryTable& table, std::size_t
                                     const std::vector<std::string>& features);
 
 }  // namespace pinna
+PINNA_API_END

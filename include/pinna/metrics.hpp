@@ -26,7 +26,9 @@
 
 #include "pinna/geometry.hpp"
 #include "pinna/spectrum.hpp"
+#include "pinna/visibility.hpp"
 
+PINNA_API_BEGIN
 namespace pinna {
 
 class HrirSet;
@@ -131,4 +133,40 @@ struct Comparison {
 Comparison compare(const HrirSet& reference, const HrirSet& estimate,
                    const CompareOptions& options = {});
 
+// ---------------------------------------------------------------------------------------
+// The LAP challenge's own protocol (docs/metrics.md, "pinna's protocol and the LAP one").
+
+/// Pass/fail thresholds of the LAP challenge 2024 task 2 (strict <). The ITD threshold was
+/// 62.5 us in the rules of June 2024 (the and MERL's figure); the metric code in
+/// force at the submission deadline (Spatial-Audio-Metrics 0.0.8) and since uses 100 us.
+struct LapThresholds {
+    double itd_us = 62.5;
+    double ild_db = 4.4;
+    double lsd_db = 7.4;
+};
+
+struct LapScores {
+    double itd_error_us = 0.0;  ///< mean over directions of |ITD_ref - ITD_est|
+    double ild_error_db = 0.0;  ///< mean over directions of |ILD_ref - ILD_est|
+    double lsd_db = 0.0;        ///< mean over directions and ears
+    bool itd_pass = false, ild_pass = false, lsd_pass = false;
+    LapThresholds thresholds;
+    std::size_t directions = 0;                  ///< scored: every reference direction
+    std::vector<DirectionScores> per_direction;  ///< in reference order
+};
+
+/// Scores `estimate` against `reference` as the LAP challenge's metric code does
+/// (Spatial-Audio-Metrics, lap_challenge.calculate_task_two_metrics): every reference
+/// direction is scored, the sparse input ones included; each takes the first estimate
+/// direction whose azimuth and elevation equal its own after rounding to 0.01 degree
+/// (distance ignored), and a reference direction without one is an InvalidArgumentError
+/// naming it; IRs are used as stored (Data.Delay is ignored, as the LAP code ignores it);
+/// ITD, ILD and LSD as in this header (the LAP code's definitions: whole-sample envelope
+/// ITD, broadband ILD, LSD over the 20 Hz..20 kHz bins below Nyquist). The two sets must
+/// have one sample rate and one IR length (InvalidArgumentError otherwise, as the LAP
+/// code stops). Deviation: pinna's reader wraps azimuths to [0, 360) before matching.
+LapScores lap_task2_scores(const HrirSet& reference, const HrirSet& estimate,
+                           const LapThresholds& thresholds = {});
+
 }  // namespace pinna
+PINNA_API_END

@@ -11,6 +11,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/files.hpp"
 #include "cli/json.hpp"
 #include "cli/progress.hpp"
 #include "pinna/error.hpp"
@@ -24,8 +25,10 @@ const char* const kEvaluateHelp =
     "usage: pinna evaluate REFERENCE.sofa ESTIMATE.sofa [--exclude SPARSE.sofa]\n"
     "                      [--tolerance DEG] [--json] [--per-direction]\n"
     "                      [--perceptual [--sensitivity S] [--lateral DEG,...]]\n"
+    "       pinna evaluate REFERENCE.sofa ESTIMATE.sofa --protocol lap [--json]\n"
+    "                      [--per-direction] [--itd-threshold US]\n"
     "       pinna evaluate REFERENCE_DIR ESTIMATE_DIR [--reference-name PATTERN]\n"
-    "                      [--tolerance DEG] [--json] [--perceptual ...]\n\n"
+    "                      [--tolerance DEG] [--json] [--perceptual ...] [--protocol lap]\n\n"
     "Scores an estimated set against a reference with the definitions of docs/metrics.md\n"
     "(the LAP challenge's): LSD and SDE (dB, bins 20 Hz..20 kHz of the N-point FFT), RMSE,\n"
     "MAE, SDR (dB), ITD error (us; 3 kHz low-pass, envelope cross-correlation), ILD error\n"
@@ -36,6 +39,15 @@ const char* const kEvaluateHelp =
     "REFERENCE_DIR/<PATTERN with {} replaced by NAME> (default \"{}.sofa\"), one row each,\n"
     "then the mean over the pairs. A pair that cannot be scored is reported and counted,\n"
     "and the others are still scored (exit status 1 at the end). Progress on a terminal.\n\n"
+    "--protocol lap scores as the LAP challenge 2024 task 2 metric code does\n"
+    "(Spatial-Audio-Metrics, lap_challenge.calculate_task_two_metrics; docs/metrics.md):\n"
+    "every reference direction is scored, the sparse input ones included, each matched to\n"
+    "the estimate direction of equal azimuth and elevation rounded to 0.01 degree (a\n"
+    "missing one is an error); IRs as stored (Data.Delay ignored); the same ITD, ILD and LSD\n"
+    "definitions; and pass/fail against the thresholds ITD < 62.5 us (the June 2024 rules;\n"
+    "the code in force at the deadline used 100: --itd-threshold 100), ILD < 4.4 dB,\n"
+    "LSD < 7.4 dB. The default protocol (pinna) matches within --tolerance and can leave\n"
+    "out the sparse input (--exclude).\n\n"
     "--perceptual adds the predicted sagittal-plane localization performance of the\n"
     "Baumgartner, Majdak & Laback (2014) model (docs/perception.md): the reference is the\n"
     "listener's own set (the model's template), and the model predicts the quadrant-error\n"
@@ -47,6 +59,8 @@ const char* const kEvaluateHelp =
     "  --tolerance DEG  direction matching tolerance (default 0.5)\n"
     "  --json           print one JSON object\n"
     "  --per-direction  with --json: add LSD/ITD/ILD per scored direction\n"
+    "  --protocol P     pinna (default) or lap (see above)\n"
+    "  --itd-threshold US  lap: the ITD pass/fail threshold (default 62.5)\n"
     "  --perceptual     add the predicted localization errors (see above)\n"
     "  --sensitivity S  the listener's sensitivity S of the model (default 0.7)\n"
     "  --lateral LIST   lateral angles of the sagittal planes, comma-separated degrees\n"
@@ -56,11 +70,6 @@ const char* const kEvaluateHelp =
     "                   name without .sofa (e.g. \"pp{}_HRIRs_measured.sofa\")\n";
 
 namespace {
-
-bool is_directory(const std::string& path) {
-    std::error_code ec;
-    return std::filesystem::is_directory(path, ec);
-}
 
 // --perceptual: the Baumgartner 2014 model with the reference as the listener's template.
 struct PerceptualScore {
@@ -171,9 +180,99 @@ struct PairScore {
     std::optional<PerceptualScore> perceptual;
 };
 
+// --protocol lap: the thresholds, or nothing for pinna's own protocol.
+std::optional<LapThresholds> lap_protocol(const Args& args) {
+    const std::string protocol = args.get("--protocol", "pinna");
+    if (protocol != "pinna" && protocol != "lap")
+        throw UsageError("--protocol must be pinna or lap, got '" + protocol + "'");
+    if (protocol == "pinna") {
+        if (args.has("--itd-threshold"))
+            throw UsageError("--itd-threshold applies with --protocol lap");
+        return std::nullopt;
+    }
+    for (const char* option : {"--exclude", "--tolerance"})
+        if (args.has(option))
+            throw UsageError(std::string(option) +
+                             " does not apply to --protocol lap (it scores every reference "
+                             "direction, matched by rounded angles)");
+    if (args.flag("--perceptual"))
+        throw UsageError("--perceptual applies to the pinna protocol");
+    LapThresholds t;
+    t.itd_us = args.get_double("--itd-threshold", t.itd_us);
+    if (!(t.itd_us > 0.0))
+        throw UsageError("--itd-threshold must be positive");
+    return t;
+}
+
+// Sets as the LAP code reads them: IRs as stored, Data.Delay not applied.
+HrirSet read_as_stored(const std::string& path) {
+    SofaReadOptions o;
+    o.apply_delays = false;
+    return read_sofa(path, o);
+}
+
+// The LAP figures in the fields of a Comparison, for the folder table.
+Comparison as_comparison(const LapScores& s) {
+    Comparison c;
+    c.lsd_db = s.lsd_db;
+    c.itd_error_us = s.itd_error_us;
+    c.ild_error_db = s.ild_error_db;
+    c.scored = s.directions;
+    return c;
+}
+
+int run_evaluate_lap(const Args& args, const std::string& ref_path, const std::string& est_path,
+                     const LapThresholds& thresholds) {
+    const LapScores s =
+        lap_task2_scores(read_as_stored(ref_path), read_as_stored(est_path), thresholds);
+    if (args.flag("--json")) {
+        Json j;
+        j.begin_object();
+        j.value("reference", ref_path).value("estimate", est_path).value("protocol", "lap");
+        j.value("directions", s.directions);
+        j.value("itd_error_us", s.itd_error_us).value("ild_error_db", s.ild_error_db);
+        j.value("lsd_db", s.lsd_db);
+        j.begin_object("thresholds");
+        j.value("itd_us", thresholds.itd_us).value("ild_db", thresholds.ild_db);
+        j.value("lsd_db", thresholds.lsd_db).end_object();
+        j.begin_object("below_threshold");
+        j.value("itd", s.itd_pass).value("ild", s.ild_pass).value("lsd", s.lsd_pass).end_object();
+        if (args.flag("--per-direction")) {
+            j.begin_array("directions_scored");
+            for (const DirectionScores& d : s.per_direction) {
+                j.begin_object();
+                j.value("azimuth_deg", d.direction.azimuth_deg)
+                    .value("elevation_deg", d.direction.elevation_deg);
+                j.value("lsd_left_db", d.lsd_db[0]).value("lsd_right_db", d.lsd_db[1]);
+                j.value("itd_reference_us", d.itd_reference_us)
+                    .value("itd_estimate_us", d.itd_estimate_us);
+                j.value("ild_reference_db", d.ild_reference_db)
+                    .value("ild_estimate_db", d.ild_estimate_db);
+                j.end_object();
+            }
+            j.end_array();
+        }
+        j.end_object();
+        std::fputs(j.str().c_str(), stdout);
+        return 0;
+    }
+    std::printf("reference:  %s\nestimate:   %s\n", ref_path.c_str(), est_path.c_str());
+    std::printf("protocol:   LAP challenge 2024 task 2 (all %zu reference directions scored)\n",
+                s.directions);
+    std::printf("%-18s %10s %10s %8s\n", "metric", "value", "threshold", "below");
+    std::printf("%-18s %10.3f %10.1f %8s\n", "ITD difference us", s.itd_error_us, thresholds.itd_us,
+                s.itd_pass ? "yes" : "no");
+    std::printf("%-18s %10.3f %10.1f %8s\n", "ILD difference dB", s.ild_error_db, thresholds.ild_db,
+                s.ild_pass ? "yes" : "no");
+    std::printf("%-18s %10.3f %10.1f %8s\n", "LSD dB", s.lsd_db, thresholds.lsd_db,
+                s.lsd_pass ? "yes" : "no");
+    return 0;
+}
+
 int run_evaluate_folders(const Args& args, const std::string& ref_dir, const std::string& est_dir,
                          const CompareOptions& options,
-                         const std::optional<Baumgartner2014Options>& perceptual) {
+                         const std::optional<Baumgartner2014Options>& perceptual,
+                         const std::optional<LapThresholds>& lap) {
     if (args.has("--exclude"))
         throw UsageError("--exclude applies to one pair of files, not folders");
     if (args.flag("--per-direction"))
@@ -208,6 +307,12 @@ int run_evaluate_folders(const Args& args, const std::string& ref_dir, const std
         ref_name.replace(brace, 2, stem);
         PairScore p{est_dir + "/" + names[i], ref_dir + "/" + ref_name, {}, std::nullopt};
         try {
+            if (lap) {
+                p.c = as_comparison(lap_task2_scores(read_as_stored(p.reference),
+                                                     read_as_stored(p.estimate), *lap));
+                scores.push_back(std::move(p));
+                continue;
+            }
             const HrirSet reference = read_sofa(p.reference);
             const HrirSet estimate = read_sofa(p.estimate);
             p.c = compare(reference, estimate, options);
@@ -335,18 +440,22 @@ int run_evaluate_folders(const Args& args, const std::string& ref_dir, const std
 
 int run_evaluate(const Argv& argv) {
     const Args args(argv, {"--json", "--per-direction", "--perceptual"},
-                    {"--exclude", "--tolerance", "--reference-name", "--sensitivity", "--lateral"});
+                    {"--exclude", "--tolerance", "--reference-name", "--sensitivity", "--lateral",
+                     "--protocol", "--itd-threshold"});
     args.expect_positionals(2, "a reference and an estimate SOFA file (or two folders)");
     const std::string ref_path = args.positionals()[0], est_path = args.positionals()[1];
     CompareOptions options;
     options.tolerance_deg = args.get_double("--tolerance", options.tolerance_deg);
     if (options.tolerance_deg < 0)
         throw UsageError("--tolerance must not be negative");
+    const std::optional<LapThresholds> lap = lap_protocol(args);
     const std::optional<Baumgartner2014Options> perceptual = perceptual_options(args);
     if (is_directory(est_path))
-        return run_evaluate_folders(args, ref_path, est_path, options, perceptual);
+        return run_evaluate_folders(args, ref_path, est_path, options, perceptual, lap);
     if (args.has("--reference-name"))
         throw UsageError("--reference-name applies to folders");
+    if (lap)
+        return run_evaluate_lap(args, ref_path, est_path, *lap);
     const HrirSet reference = read_sofa(ref_path);
     const HrirSet estimate = read_sofa(est_path);
     std::string exclude_path;

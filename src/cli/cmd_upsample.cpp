@@ -30,20 +30,25 @@ const char* const kUpsampleHelp =
     "  --threads N       neural: threads for the model (default: LibTorch's choice)\n"
     "  -o, --output F    output SOFA file (required)\n";
 
-int run_upsample(const Argv& argv) {
-    const Args args(argv, {"--time-aligned", "--no-head-model"},
-                    {"-o", "--output", "--grid", "--method", "--sh-order", "--sh-lambda", "--model",
-                     "--threads"});
+Args upsample_args(const Argv& argv) {
+    Args args(argv, {"--time-aligned", "--no-head-model"},
+              {"-o", "--output", "--grid", "--method", "--sh-order", "--sh-lambda", "--model",
+               "--threads"});
     args.expect_positionals(1, "a sparse SOFA file");
-    const std::string out = args.get("-o", args.get("--output"));
-    if (out.empty())
+    if (args.get("-o", args.get("--output")).empty())
         throw UsageError("-o OUT.sofa is required");
     if (!args.has("--grid"))
         throw UsageError("--grid REF.sofa|fibonacci:N|lebedev:N is required");
+    return args;
+}
+
+int run_upsample(const Argv& argv) {
+    const Args args = upsample_args(argv);
+    const std::string out = args.get("-o", args.get("--output"));
     InterpolationOptions options;
     const std::string method = args.get("--method", "barycentric");
     if (method == "neural")
-        return run_upsample_neural(args);
+        return run_upsample_neural(argv);
     for (const char* option : {"--model", "--threads"})
         if (args.has(option))
             throw UsageError(std::string(option) + " applies only to --method neural");

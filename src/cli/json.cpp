@@ -3,41 +3,13 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/text.hpp"
+
 namespace pinna::cli {
 
-namespace {
-// Length of the valid UTF-8 sequence starting at s[i], or 0.
-std::size_t utf8_length(const std::string& s, std::size_t i) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    const std::size_t n = b < 0x80           ? 1
-                          : (b >> 5) == 0x6  ? 2
-                          : (b >> 4) == 0xE  ? 3
-                          : (b >> 3) == 0x1E ? 4
-                                             : 0;
-    if (n == 0 || i + n > s.size())
-        return 0;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2)
-            return 0;
-    return n;
-}
-}  // namespace
-
 std::string Json::quote(const std::string& in) {
-    // JSON must be UTF-8. Older SOFA files store Latin-1 text (e.g. 0xF6 for an o with
-    // umlaut); bytes that are not valid UTF-8 are taken as Latin-1 and converted.
-    std::string s;
-    for (std::size_t i = 0; i < in.size();) {
-        const std::size_t n = utf8_length(in, i);
-        if (n > 0) {
-            s.append(in, i, n);
-            i += n;
-        } else {
-            const auto b = static_cast<unsigned char>(in[i++]);
-            s += static_cast<char>(0xC0 | (b >> 6));
-            s += static_cast<char>(0x80 | (b & 0x3F));
-        }
-    }
+    // JSON must be UTF-8; older SOFA files store Latin-1 text.
+    const std::string s = detail::to_utf8(in);
     std::string o = "\"";
     for (unsigned char c : s) {
         switch (c) {

@@ -9,8 +9,8 @@
 #include <limits>
 #include <memory>
 
-#include "core/json.hpp"
 #include "core/read_file.hpp"
+#include "json/json.hpp"
 #include "pinna/error.hpp"
 
 namespace pinna {
@@ -62,7 +62,12 @@ void check_size(const std::string& text, const std::string& source,
                                  std::to_string(limits.max_bytes) + " for an anthropometry file");
 }
 
-// Splits one CSV line into cells; double quotes group commas, "" is a quote.
+// Row-level trouble: the row is set aside, the file read on.
+struct BadRow : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Splits one CSV line into cells; double quotes group commas, "" is a quote. Throws BadRow.
 std::vector<std::string> split_csv(const std::string& line, const std::string& source,
                                    std::size_t line_no, std::size_t max_cells) {
     std::vector<std::string> cells(1);
@@ -82,16 +87,33 @@ std::vector<std::string> split_csv(const std::string& line, const std::string& s
             quoted = true;
         } else if (c == ',') {
             if (cells.size() >= max_cells)
-                throw MalformedFileError(source + ":" + std::to_string(line_no) + ": more than " +
-                                         std::to_string(max_cells) + " columns");
+                throw BadRow(source + ":" + std::to_string(line_no) + ": more than " +
+                             std::to_string(max_cells) + " columns");
             cells.emplace_back();
         } else {
             cells.back() += c;
         }
     }
     if (quoted)
-        throw MalformedFileError(source + ":" + std::to_string(line_no) + ": unterminated quote");
+        throw BadRow(source + ":" + std::to_string(line_no) + ": unterminated quote");
     return cells;
+}
+
+// Sets a bad row aside, or throws when there are more than the caps allow.
+void reject(AnthropometryTable& table, std::size_t line, std::string subject, std::string message,
+            const AnthropometryLimits& limits) {
+    if (table.rows.size() + table.rejected.size() >= limits.max_rows)
+        throw MalformedFileError(table.source + ": more than " + std::to_string(limits.max_rows) +
+                                 " rows");
+    table.rejected.push_back({line, std::move(subject), std::move(message)});
+}
+
+// The line of an earlier row of `subject`, or 0.
+std::size_t earlier_line(const AnthropometryTable& table, const std::string& subject) {
+    for (const AnthropometryRow& r : table.rows)
+        if (r.subject == subject)
+            return r.line;
+    return 0;
 }
 
 }  // namespace
@@ -112,7 +134,15 @@ AnthropometryTable parse_anthropometry_csv(const std::string& text, const std::s
         ++line_no;
         if (trim(line).empty() || trim(line)[0] == '#')
             continue;
-        std::vector<std::string> cells = split_csv(line, source, line_no, limits.max_features + 1);
+        std::vector<std::string> cells;
+        try {
+            cells = split_csv(line, source, line_no, limits.max_features + 1);
+        } catch (const BadRow& e) {
+            if (!header_done)
+                throw MalformedFileError(e.what());
+            reject(table, line_no, {}, e.what(), limits);
+            continue;
+        }
         if (!header_done) {
             has_subject = is_subject_column(trim(cells[0]));
             for (std::size_t c = has_subject ? 1 : 0; c < cells.size(); ++c) {
@@ -132,32 +162,47 @@ AnthropometryTable parse_anthropometry_csv(const std::string& text, const std::s
             header_done = true;
             continue;
         }
+        const std::string where = source + ":" + std::to_string(line_no) + ": ";
         const std::size_t expected = table.features.size() + (has_subject ? 1 : 0);
-        if (cells.size() != expected)
-            throw MalformedFileError(source + ":" + std::to_string(line_no) + ": " +
-                                     std::to_string(cells.size()) + " cells, the header has " +
-                                     std::to_string(expected) + " columns");
-        if (table.rows.size() >= limits.max_rows)
+        std::string subject = has_subject ? trim(cells[0]) : std::string();
+        if (cells.size() != expected) {
+            reject(table, line_no, subject,
+                   where + std::to_string(cells.size()) + " cells, the header has " +
+                       std::to_string(expected) + " columns",
+                   limits);
+            continue;
+        }
+        if (table.rows.size() + table.rejected.size() >= limits.max_rows)
             throw MalformedFileError(source + ": more than " + std::to_string(limits.max_rows) +
                                      " rows");
         AnthropometryRow row;
         row.line = line_no;
-        row.subject = has_subject ? trim(cells[0]) : std::to_string(table.rows.size() + 1);
+        row.subject = has_subject ? subject : std::to_string(table.rows.size() + 1);
         if (row.subject.empty())
             row.subject = "line " + std::to_string(line_no);
         row.values.resize(table.features.size());
-        for (std::size_t f = 0; f < table.features.size(); ++f) {
+        std::string problem;
+        for (std::size_t f = 0; f < table.features.size() && problem.empty(); ++f) {
             const std::string& cell = cells[f + (has_subject ? 1 : 0)];
             if (!parse_number(cell, row.values[f]))
-                throw MalformedFileError(source + ":" + std::to_string(line_no) + ": column '" +
-                                         table.features[f] + "' holds '" +
-                                         trim(cell).substr(0, 40) + "', not a number");
+                problem = where + "column '" + table.features[f] + "' holds '" +
+                          trim(cell).substr(0, 40) + "', not a number";
+            else if (std::isinf(row.values[f]))
+                problem = where + "column '" + table.features[f] + "' is not finite";
+        }
+        if (problem.empty())
+            if (const std::size_t first = earlier_line(table, row.subject))
+                problem = where + "subject '" + row.subject + "' appears again (first on line " +
+                          std::to_string(first) + ")";
+        if (!problem.empty()) {
+            reject(table, line_no, row.subject, problem, limits);
+            continue;
         }
         table.rows.push_back(std::move(row));
     }
     if (!header_done)
         throw MalformedFileError(source + ": empty anthropometry file (no header)");
-    if (table.rows.empty())
+    if (table.rows.empty() && table.rejected.empty())
         throw MalformedFileError(source + ": no subject rows after the header");
     return table;
 }
@@ -193,8 +238,7 @@ AnthropometryTable parse_anthropometry_json(const std::string& text, const std::
     // Features: the union of member names in first-seen order.
     for (const JsonValue* s : subjects) {
         if (!s->is_object())
-            throw MalformedFileError(source +
-                                     ": each subject must be a JSON object of measurements");
+            continue;  // rejected below
         for (const auto& [key, value] : s->members()) {
             if (is_subject_column(key))
                 continue;
@@ -217,6 +261,14 @@ AnthropometryTable parse_anthropometry_json(const std::string& text, const std::
         row.line = i + 1;
         row.subject = std::to_string(i + 1);
         row.values.assign(table.features.size(), kMissing);
+        if (!subjects[i]->is_object()) {
+            table.rejected.push_back({row.line,
+                                      {},
+                                      source + ": subject " + std::to_string(row.line) +
+                                          " is not a JSON object of measurements"});
+            continue;
+        }
+        std::string problem;
         for (const auto& [key, value] : subjects[i]->members()) {
             if (is_subject_column(key)) {
                 if (value.is_string())
@@ -231,14 +283,24 @@ AnthropometryTable parse_anthropometry_json(const std::string& text, const std::
             std::size_t f = 0;
             while (table.features[f] != key)
                 ++f;
+            if (!problem.empty())
+                continue;
             if (value.is_number() && std::isinf(value.as_number()))
-                throw MalformedFileError(source + ": subject " + row.subject + ": '" + key +
-                                         "' is infinite");
-            if (value.is_number())
+                problem = "'" + key + "' is not finite";
+            else if (value.is_number())
                 row.values[f] = value.as_number();  // NaN (Python's json writes it): missing
             else if (!value.is_null())
-                throw MalformedFileError(source + ": subject " + row.subject + ": '" + key +
-                                         "' must be a number or null");
+                problem = "'" + key + "' must be a number or null";
+        }
+        if (problem.empty())
+            if (const std::size_t first = earlier_line(table, row.subject))
+                problem = "subject '" + row.subject + "' appears again (first as subject " +
+                          std::to_string(first) + ")";
+        if (!problem.empty()) {
+            table.rejected.push_back({row.line, row.subject,
+                                      source + ": subject " + std::to_string(row.line) + " (" +
+                                          row.subject + "): " + problem});
+            continue;
         }
         table.rows.push_back(std::move(row));
     }

@@ -187,10 +187,52 @@ void check_values(const std::vector<FeatureInfo>& features, const std::vector<do
                                    std::to_string(values.size()) +
                                    " anthropometric values given, expected " +
                                    std::to_string(features.size()) + " (the model's features)");
-    for (std::size_t i = 0; i < values.size(); ++i)
-        if (!std::isfinite(values[i]))
-            throw InvalidDataError("anthropometric feature '" + features[i].name + "' is " +
-                                   (std::isnan(values[i]) ? "NaN (missing)" : "infinite"));
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const FeatureInfo& f = features[i];
+        const double v = values[i];
+        if (!std::isfinite(v))
+            throw InvalidDataError("anthropometric feature '" + f.name + "' is " +
+                                   (std::isnan(v) ? "NaN (missing)" : "infinite"));
+        // Values outside physical sense, whatever the training range: a negative length, an
+        // angle beyond a half turn.
+        const std::string unit = f.unit.substr(0, f.unit.find(' '));
+        if ((unit == "cm" || unit == "mm" || unit == "m") && v < 0.0)
+            throw InvalidDataError("anthropometric feature '" + f.name + "' is " + format_value(v) +
+                                   " " + unit + ": a length cannot be negative");
+        if (unit == "deg" && std::abs(v) > 180.0)
+            throw InvalidDataError("anthropometric feature '" + f.name + "' is " + format_value(v) +
+                                   " deg: not an angle of -180 .. 180 deg");
+    }
+}
+// The model's spectra at `targets`: dB magnitudes and ITDs mixed with barycentric weights
+// on the model's grid (what time-aligned interpolation of the rendered IRs would mix, at
+// the cost of rendering only the targets). The weights come from an Interpolator over a
+// one-tap stand-in set, whose preparation costs nothing in the plain domain.
+MagnitudeItd on_directions(const MagnitudeItd& grid, const std::vector<Direction>& targets) {
+    HrirSet stand_in(grid.db.sample_rate_hz, 1, grid.db.directions);
+    std::fill(stand_in.data().begin(), stand_in.data().end(), 1.0f);
+    InterpolationOptions options;
+    options.method = InterpolationMethod::barycentric;
+    options.time_aligned = false;
+    const Interpolator weights(stand_in, options);
+    const std::size_t bins = grid.db.bins();
+    MagnitudeItd out;
+    out.db.sample_rate_hz = grid.db.sample_rate_hz;
+    out.db.fft_size = grid.db.fft_size;
+    out.db.directions = targets;
+    out.db.data.assign(targets.size() * kEars * bins, 0.0);
+    out.itd_s.assign(targets.size(), 0.0);
+    for (std::size_t t = 0; t < targets.size(); ++t)
+        for (const auto& [m, w] : weights.weights(targets[t])) {
+            out.itd_s[t] += w * grid.itd_s[m];
+            for (std::size_t e = 0; e < kEars; ++e) {
+                const double* in = grid.db.values(m, static_cast<Ear>(e));
+                double* o = out.db.values(t, static_cast<Ear>(e));
+                for (std::size_t k = 0; k < bins; ++k)
+                    o[k] += w * in[k];
+            }
+        }
+    return out;
 }
 }  // namespace
 
@@ -222,16 +264,12 @@ HrirSet PersonalizationModel::predict(const std::vector<double>& values,
     MagnitudeItdRenderOptions render;
     render.taps = info.taps;
     render.base_delay_samples = impl_->base_delay_samples;
-    HrirSet set = render_magnitude_itd(predict_spectra(values), render);
+    MagnitudeItd spectra = predict_spectra(values);
+    if (targets != nullptr)
+        spectra = on_directions(spectra, *targets);
+    HrirSet set = render_magnitude_itd(spectra, render);
     set.metadata.comment = "Predicted from anthropometry by " + info.name + " " + info.version;
-    if (targets == nullptr)
-        return set;
-    InterpolationOptions options;
-    options.method = InterpolationMethod::barycentric;
-    options.time_aligned = true;
-    HrirSet out = upsample(set, *targets, options);
-    out.metadata = set.metadata;
-    return out;
+    return set;
 }
 
 std::vector<std::string> PersonalizationModel::warnings(const std::vector<double>& values,

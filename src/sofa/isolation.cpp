@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/install_paths.hpp"
 #include "pinna/error.hpp"
 
 // Sanitizer runtimes let a host (libFuzzer, a test harness) register a callback that runs
@@ -21,14 +22,6 @@
 // expected and handled by the parent, so the host's callback must not run there.
 extern "C" void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
 extern char** environ;
-
-// Where the build put the worker, and where an install puts it (set by CMake).
-#ifndef PINNA_SOFA_WORKER_BUILD_PATH
-#define PINNA_SOFA_WORKER_BUILD_PATH ""
-#endif
-#ifndef PINNA_SOFA_WORKER_INSTALL_PATH
-#define PINNA_SOFA_WORKER_INSTALL_PATH ""
-#endif
 
 namespace pinna::detail {
 namespace {
@@ -193,10 +186,9 @@ const std::string& worker_executable() {
         const char* env = std::getenv("PINNA_SOFA_WORKER");
         if (env != nullptr && *env != '\0')
             return std::strcmp(env, "fork") == 0 ? std::string() : std::string(env);
-        for (const char* candidate : {PINNA_SOFA_WORKER_BUILD_PATH, PINNA_SOFA_WORKER_INSTALL_PATH})
-            if (*candidate != '\0' && ::access(candidate, X_OK) == 0)
-                return std::string(candidate);
-        return std::string();
+        const std::string beside = installed_path(reinterpret_cast<const void*>(&run_isolated),
+                                                  PINNA_LIBEXEC_SUBDIR "/pinna-sofa-worker");
+        return !beside.empty() && ::access(beside.c_str(), X_OK) == 0 ? beside : std::string();
     }();
     return path;
 }

@@ -29,8 +29,8 @@ enum class Role { reader, writer };
 std::string run_isolated(const Request& request, Role role);
 
 /// The worker executable run_isolated starts, or empty when it forks instead. Looked up
-/// once: $PINNA_SOFA_WORKER (a path, or "fork"), then the build tree, then the install
-/// prefix's libexec/pinna.
+/// once: $PINNA_SOFA_WORKER (a path, or "fork"), then <prefix>/libexec/pinna of the
+/// library (or program) pinna runs in (core/install_paths.hpp; the build tree alike).
 const std::string& worker_executable();
 
 // The isolated side (worker.cpp).
@@ -54,5 +54,6 @@ void serve(const Request& request, int fd);
 std::string run_read_set_task(const Request& request);
 std::string run_describe_task(const Request& request);
 std::string run_write_task(const Request& request);
+std::string run_verify_task(const Request& request);
 
 }  // namespace pinna::detail

@@ -10,9 +10,11 @@ constexpr char kMagicRequest[4] = {'P', 'N', 'R', '2'};
 constexpr char kMagicSet[4] = {'P', 'N', 'S', '1'};
 constexpr char kMagicSummary[4] = {'P', 'N', 'M', '1'};
 constexpr char kMagicDone[4] = {'P', 'N', 'D', '1'};
+constexpr char kMagicVerification[4] = {'P', 'N', 'V', '1'};
 constexpr char kMagicError[4] = {'P', 'N', 'E', '1'};
 constexpr std::size_t kMaxText = 1u << 20;  // one metadata string
 constexpr std::size_t kMaxAttributes = 10000;
+constexpr std::size_t kMaxProblems = 100000;
 
 void expect_magic(WireIn& in, const char (&magic)[4]) {
     char got[4];
@@ -99,7 +101,7 @@ Request decode_request(const std::string& bytes) {
     Request r;
     const auto task = in.get<std::uint8_t>();
     if (task < static_cast<std::uint8_t>(Task::read_set) ||
-        task > static_cast<std::uint8_t>(Task::write))
+        task > static_cast<std::uint8_t>(Task::verify))
         in.damaged();
     r.task = static_cast<Task>(task);
     r.limits.time_limit_s = in.get<std::uint32_t>();
@@ -200,6 +202,44 @@ void decode_done_result(const std::string& bytes, const std::string& name) {
     WireIn in(bytes, name);
     open_result(in, bytes, name, kMagicDone);
     in.expect_end();
+}
+
+std::string encode_verification(const SofaVerification& v) {
+    WireOut out;
+    out.raw(kMagicVerification, 4)
+        .text(v.convention)
+        .text(v.convention_version)
+        .text(v.sofa_version);
+    out.put(static_cast<std::uint64_t>(v.problems.size()));
+    for (const SofaProblem& p : v.problems)
+        out.put(static_cast<std::uint8_t>(p.severity)).text(p.id).text(p.element).text(p.message);
+    return std::move(out.bytes());
+}
+
+SofaVerification decode_verification_result(const std::string& bytes, const std::string& name) {
+    WireIn in(bytes, name);
+    open_result(in, bytes, name, kMagicVerification);
+    SofaVerification v;
+    v.path = name;
+    v.convention = in.text();
+    v.convention_version = in.text();
+    v.sofa_version = in.text();
+    const auto count = in.get<std::uint64_t>();
+    // Each problem takes at least a severity byte and three length prefixes.
+    if (count > kMaxProblems || count * (1 + 3 * sizeof(std::uint64_t)) > in.remaining())
+        in.damaged();
+    v.problems.resize(static_cast<std::size_t>(count));
+    for (SofaProblem& p : v.problems) {
+        const auto severity = in.get<std::uint8_t>();
+        if (severity > static_cast<std::uint8_t>(Severity::info))
+            in.damaged();
+        p.severity = static_cast<Severity>(severity);
+        p.id = in.text();
+        p.element = in.text();
+        p.message = in.text();
+    }
+    in.expect_end();
+    return v;
 }
 
 std::string encode_error(ErrorKind kind, const std::string& message) {

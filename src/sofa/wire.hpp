@@ -13,15 +13,17 @@
 #include "pinna/error.hpp"
 #include "pinna/hrir_set.hpp"
 #include "pinna/sofa.hpp"
+#include "pinna/verify.hpp"
 
 namespace pinna::detail {
 
 /// What an isolated process can be asked to do; each task's payload is built and read by
-/// the module that owns the task (reader.cpp, writer.cpp).
+/// the module that owns the task (reader.cpp, writer.cpp, verify.cpp).
 enum class Task : std::uint8_t {
     read_set = 1,  ///< result: a set
     describe = 2,  ///< result: a summary
     write = 3,     ///< result: done
+    verify = 4,    ///< result: a verification (verify.cpp)
 };
 
 struct IsolationLimits {
@@ -90,6 +92,8 @@ Request decode_request(const std::string& bytes);
 std::string encode_set(const HrirSet& set);
 std::string encode_summary(const SofaSummary& summary);
 std::string encode_done();
+/// A verification without its path (the caller knows it).
+std::string encode_verification(const SofaVerification& verification);
 std::string encode_error(ErrorKind kind, const std::string& message);
 /// True when `bytes` is an encoded error.
 bool is_error(const std::string& bytes) noexcept;
@@ -101,6 +105,8 @@ bool is_error(const std::string& bytes) noexcept;
 HrirSet decode_set_result(const std::string& bytes, const std::string& name,
                           const IsolationLimits& limits);
 SofaSummary decode_summary_result(const std::string& bytes, const std::string& name);
+/// The verification of a result message, its path set to `name`.
+SofaVerification decode_verification_result(const std::string& bytes, const std::string& name);
 /// Throws the encoded error, or MalformedFileError unless `bytes` says done.
 void decode_done_result(const std::string& bytes, const std::string& name);
 

@@ -60,6 +60,8 @@ std::string run_task(const Request& request) {
             return run_describe_task(request);
         case Task::write:
             return run_write_task(request);
+        case Task::verify:
+            return run_verify_task(request);
     }
     throw InvalidArgumentError("unknown isolated task " +
                                std::to_string(static_cast<int>(request.task)));

@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.hpp"
 #include "pinna/atomic_file.hpp"
 #include "pinna/error.hpp"
 #include "pinna/sofa.hpp"
@@ -116,6 +117,9 @@ Attributes global_attributes(const HrirSet& set, const SofaWriteOptions& options
         if (!seen)
             out.emplace_back(key, value);
     }
+    // SOFA text is UTF-8: Latin-1 carried over from older files is converted.
+    for (auto& [key, value] : out)
+        value = detail::to_utf8(value);
     return out;
 }
 

@@ -16,24 +16,11 @@
 using namespace pinna;
 
 namespace {
-struct Run {
-    int code = -1;
-    std::string out;  // stdout and stderr together
-};
+using Run = test::CommandRun;
 
 // `env`: variable assignments put before the command, e.g. "PINNA_SOFA_WORKER=fork".
 Run pinna_cli(const std::string& args, const std::string& env = "") {
-    Run r;
-    const std::string cmd = env + " " + std::string(PINNA_CLI_PATH) + " " + args + " 2>&1";
-    std::FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
-        r.out.append(buf.data(), n);
-    const int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-    return r;
+    return test::run_command(env + " " + std::string(PINNA_CLI_PATH) + " " + args);
 }
 
 std::string fixture(const test::TempDir& dir) {

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string>
 
-#include "core/json.hpp"
+#include "json/json.hpp"
 #include "perception/synthetic_listener.hpp"
 #include "pinna/perception.hpp"
 #include "pinna/sofa.hpp"
@@ -19,23 +19,10 @@ using detail::JsonValue;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    std::string out;  // stdout and stderr together
-};
+using Run = test::CommandRun;
 
 Run run_cli(const std::string& args) {
-    Run r;
-    const std::string cmd = std::string(PINNA_CLI_PATH) + " " + args + " 2>&1";
-    std::FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
-        r.out.append(buf.data(), n);
-    const int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-    return r;
+    return test::run_command(std::string(PINNA_CLI_PATH) + " " + args);
 }
 
 double number_at(const JsonValue& v, std::initializer_list<const char*> path) {

@@ -49,25 +49,59 @@ TEST_CASE("CSV: header, subject ids, values and missing cells", "[core][anthropo
     CHECK(msg.find("'x2'") != std::string::npos);
 }
 
-TEST_CASE("CSV errors name the line and column", "[core][anthropometry]") {
-    std::string msg;
-    CHECK(kind_of([&] { parse_anthropometry_csv("SubjectID,x1\n1,abc\n", "b.csv"); }, &msg) ==
-          ErrorKind::malformed_file);
-    CHECK(msg.find("b.csv:2") != std::string::npos);
-    CHECK(msg.find("'x1'") != std::string::npos);
-    CHECK(kind_of([&] { parse_anthropometry_csv("SubjectID,x1\n1,2,3\n", "c.csv"); }) ==
-          ErrorKind::malformed_file);
+TEST_CASE("CSV: only a missing or invalid header fails the whole file", "[core][anthropometry]") {
     CHECK(kind_of([&] { parse_anthropometry_csv("", "d.csv"); }) == ErrorKind::malformed_file);
     CHECK(kind_of([&] { parse_anthropometry_csv("SubjectID,x1\n", "e.csv"); }) ==
           ErrorKind::malformed_file);
     CHECK(kind_of([&] { parse_anthropometry_csv("SubjectID,x1,x1\n1,2,3\n", "f.csv"); }) ==
           ErrorKind::malformed_file);
-    CHECK(kind_of([&] { parse_anthropometry_csv("SubjectID,x1\n\"1,2\n", "g.csv"); }) ==
+    CHECK(kind_of([&] { parse_anthropometry_csv("SubjectID,,x2\n1,2,3\n", "f.csv"); }) ==
+          ErrorKind::malformed_file);
+    CHECK(kind_of([&] { parse_anthropometry_csv("\"SubjectID,x1\n1,2\n", "f.csv"); }) ==
           ErrorKind::malformed_file);
     AnthropometryLimits small;
     small.max_rows = 2;
     CHECK(kind_of([&] { parse_anthropometry_csv("id,x\n1,1\n2,2\n3,3\n", "h.csv", small); }) ==
           ErrorKind::malformed_file);
+}
+
+TEST_CASE("CSV: a bad row is set aside with its line and why; the rest is read",
+          "[core][anthropometry]") {
+    const std::string csv =
+        "SubjectID,x1,x2\n"
+        "a,1,2\n"    // good
+        "b,1\n"      // too few cells
+        "c,1,2,3\n"  // too many
+        "d,1,abc\n"  // not a number
+        "e,inf,2\n"  // not finite
+        "a,3,4\n"    // duplicate id
+        "\"f,1,2\n"  // unterminated quote
+        "g,5,6\n";   // good
+    const AnthropometryTable t = parse_anthropometry_csv(csv, "b.csv");
+    REQUIRE(t.rows.size() == 2);
+    CHECK(t.rows[0].subject == "a");
+    CHECK(t.rows[1].subject == "g");
+    CHECK(t.rows[1].line == 9);
+    REQUIRE(t.rejected.size() == 6);
+    const std::vector<std::size_t> lines = {3, 4, 5, 6, 7, 8};
+    const std::vector<std::string> why = {"2 cells, the header has 3",
+                                          "4 cells",
+                                          "'x2' holds 'abc', not a number",
+                                          "'x1' is not finite",
+                                          "subject 'a' appears again (first on line 2)",
+                                          "unterminated quote"};
+    for (std::size_t i = 0; i < 6; ++i) {
+        CAPTURE(i, t.rejected[i].message);
+        CHECK(t.rejected[i].line == lines[i]);
+        CHECK(t.rejected[i].message.find("b.csv:" + std::to_string(lines[i])) == 0);
+        CHECK(t.rejected[i].message.find(why[i]) != std::string::npos);
+    }
+    CHECK(t.rejected[0].subject == "b");
+    CHECK(t.rejected[4].subject == "a");
+    // Every row bad is still a table (the caller reports them), not a broken file.
+    const AnthropometryTable none = parse_anthropometry_csv("id,x\n1\n", "n.csv");
+    CHECK(none.rows.empty());
+    CHECK(none.rejected.size() == 1);
 }
 
 TEST_CASE("JSON: one subject, a list, and {subjects: [...]}", "[core][anthropometry]") {
@@ -97,14 +131,30 @@ TEST_CASE("JSON: Python's NaN is a missing value", "[core][anthropometry]") {
     CHECK(t.rows[0].values[1] == 3.0);
 }
 
-TEST_CASE("JSON errors: syntax, types, nesting", "[core][anthropometry]") {
+TEST_CASE("JSON errors: syntax, nesting and no subjects fail the file", "[core][anthropometry]") {
     for (const char* bad :
-         {"{", "[1,", R"({"x1": "tall"})", R"({"x1": 1} x)", R"({"x1": 1e999})",
-          R"({"x1": Infinity})", R"({"x1": -Infinity})", "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]",
-          R"({"x1": tru})", "[]", "{}"}) {
+         {"{", "[1,", R"({"x1": 1} x)", R"({"x1": 1e999})",
+          "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]", R"({"x1": tru})", "[]", "{}"}) {
         CAPTURE(bad);
         CHECK(kind_of([&] { parse_anthropometry(bad, "bad.json"); }) == ErrorKind::malformed_file);
     }
+}
+
+TEST_CASE("JSON: a bad subject is set aside; the rest is read", "[core][anthropometry]") {
+    const AnthropometryTable t = parse_anthropometry(
+        R"([{"id": "a", "x1": 1}, {"id": "b", "x1": "tall"}, 7, {"id": "c", "x1": -Infinity},
+            {"id": "a", "x1": 2}, {"id": "d", "x1": 3}])",
+        "r.json");
+    REQUIRE(t.rows.size() == 2);
+    CHECK(t.rows[0].subject == "a");
+    CHECK(t.rows[1].subject == "d");
+    REQUIRE(t.rejected.size() == 4);
+    CHECK(t.rejected[0].line == 2);
+    CHECK(t.rejected[0].message.find("'x1' must be a number or null") != std::string::npos);
+    CHECK(t.rejected[1].line == 3);
+    CHECK(t.rejected[1].message.find("not a JSON object") != std::string::npos);
+    CHECK(t.rejected[2].message.find("'x1' is not finite") != std::string::npos);
+    CHECK(t.rejected[3].message.find("appears again") != std::string::npos);
 }
 
 TEST_CASE("HUTUBS anthropometry: 86 subjects, 37 parameters, NaN rows refused by name",

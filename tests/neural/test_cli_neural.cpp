@@ -25,7 +25,7 @@ std::string cli_path() {
 #ifdef PINNA_CLI_PATH
     return PINNA_CLI_PATH;
 #else
-    return std::string(PINNA_BINARY_DIR) + "/src/cli/pinna";
+    return std::string(PINNA_BINARY_DIR) + "/bin/pinna";
 #endif
 }
 
@@ -278,4 +278,71 @@ TEST_CASE("pinna encode refusals", "[cli][codec][errors]") {
     CHECK(wrong_kind.status == 1);
     CHECK_THAT(wrong_kind.err, Contains("upsampler.pt"));
     CHECK(run(dir, "encode '" + in + "' --threads 0").status == 2);
+}
+
+TEST_CASE("pinna predict: every kind of bad row is reported with its line and skipped",
+          "[cli][personalization][errors]") {
+    PINNA_REQUIRE_CLI();
+    test::TempDir dir;
+    std::string csv = predict_csv({{"good1", {}},
+                                   {"neg", {"x1", "-14.5"}},
+                                   {"angle", {"L_theta1", "400"}},
+                                   {"nan", {"x3", "abc"}},
+                                   {"inf", {"x2", "inf"}},
+                                   {"good1", {}},
+                                   {"good2", {}}});
+    csv += "short,1,2,3,4,5\n";                    // line 9
+    csv += "long" + std::string(40, ',') + "1\n";  // line 10
+    std::ofstream(dir.file("bad.csv")) << csv;
+    const Run r = run(dir, "predict --anthropometry '" + dir.file("bad.csv") + "' -o '" +
+                               dir.file("out") + "' --grid fibonacci:20 --model '" +
+                               test::model_file("anthropometric.pt") + "'");
+    INFO("stdout: " << r.out << "\nstderr: " << r.err);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.out, Contains("predicted 2 of 9 subjects") && Contains("7 failed"));
+    const std::string table = dir.file("bad.csv");
+    CHECK_THAT(r.err, Contains(table + ":3: subject neg") && Contains("'x1'") &&
+                          Contains("cannot be negative"));
+    CHECK_THAT(r.err, Contains(table + ":4: subject angle") && Contains("'L_theta1'"));
+    CHECK_THAT(r.err, Contains(table + ":5: column 'x3' holds 'abc', not a number"));
+    CHECK_THAT(r.err, Contains(table + ":6: column 'x2' is not finite"));
+    CHECK_THAT(r.err, Contains(table + ":7: subject 'good1' appears again (first on line 2)"));
+    CHECK_THAT(r.err, Contains(table + ":9: 6 cells, the header has 38 columns"));
+    CHECK_THAT(r.err, Contains(table + ":10: 41 cells"));
+    CHECK(test::file_exists(dir.file("out/good1.sofa")));
+    CHECK(test::file_exists(dir.file("out/good2.sofa")));
+    for (const char* skipped : {"neg", "angle", "nan", "inf", "short", "long"})
+        CHECK(!test::file_exists(dir.file(std::string("out/") + skipped + ".sofa")));
+}
+
+TEST_CASE("pinna predict: 1000 rows with 10 bad ones scattered: 990 written, 10 reported",
+          "[cli][personalization][batch]") {
+    PINNA_REQUIRE_CLI();
+    test::TempDir dir;
+    std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+    std::vector<std::string> bad;
+    for (int i = 0; i < 1000; ++i) {
+        const std::string id = "s" + std::to_string(i);
+        if (i % 100 == 37) {  // 37, 137, ..., 937: a negative head width
+            rows.push_back({id, {"x1", "-1"}});
+            bad.push_back(id);
+        } else {
+            rows.push_back({id, {}});
+        }
+    }
+    std::ofstream(dir.file("batch.csv")) << predict_csv(rows);
+    const Run r = run(dir, "predict --anthropometry '" + dir.file("batch.csv") + "' -o '" +
+                               dir.file("out") + "' --grid fibonacci:12 --model '" +
+                               test::model_file("anthropometric.pt") + "'");
+    INFO("stdout: " << r.out);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.out, Contains("predicted 990 of 1000 subjects") && Contains("10 failed"));
+    std::size_t written = 0;
+    for (int i = 0; i < 1000; ++i)
+        written += test::file_exists(dir.file("out/s" + std::to_string(i) + ".sofa"));
+    CHECK(written == 990);
+    for (const std::string& id : bad) {
+        CHECK(!test::file_exists(dir.file("out/" + id + ".sofa")));
+        CHECK_THAT(r.err, Contains("subject " + id + ":"));
+    }
 }

@@ -128,3 +128,48 @@ TEST_CASE("damaged messages are refused, never trusted", "[sofa][wire]") {
     check_damaged([&] { decode_request(request); });
     check_damaged([&] { decode_request(std::string("PNR2")); });
 }
+
+TEST_CASE("verifications survive the wire; damaged ones are refused", "[sofa][wire]") {
+    SofaVerification v;
+    v.path = "ignored: the caller names the file";
+    v.convention = "SimpleFreeFieldHRIR";
+    v.convention_version = "1.0";
+    v.sofa_version = "2.1";
+    v.problems = {{Severity::error, "R003", "global:RoomType", "missing"},
+                  {Severity::warning, "P006", "variable:ReceiverPosition", "0.74 m"},
+                  {Severity::info, "A006", "global:Title", std::string("K\xc3\xb6ln\0x", 7)}};
+    const std::string good = encode_verification(v);
+    const SofaVerification back = decode_verification_result(good, "x.sofa");
+    CHECK(back.path == "x.sofa");
+    CHECK(back.convention == v.convention);
+    CHECK(back.convention_version == v.convention_version);
+    CHECK(back.sofa_version == v.sofa_version);
+    REQUIRE(back.problems.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(back.problems[i].severity == v.problems[i].severity);
+        CHECK(back.problems[i].id == v.problems[i].id);
+        CHECK(back.problems[i].element == v.problems[i].element);
+        CHECK(back.problems[i].message == v.problems[i].message);
+    }
+    CHECK(
+        decode_verification_result(encode_verification(SofaVerification{}), "x").problems.empty());
+
+    for (std::size_t n = 0; n < good.size(); n += 5)
+        check_damaged([&] { decode_verification_result(good.substr(0, n), "x"); });
+    check_damaged([&] { decode_verification_result(good + "x", "x"); });
+    // The count sits after the magic and three texts.
+    const std::size_t count_at = 4 + 3 * sizeof(std::uint64_t) + v.convention.size() +
+                                 v.convention_version.size() + v.sofa_version.size();
+    std::string many = good;
+    const std::uint64_t huge = std::uint64_t{1} << 40;
+    std::memcpy(&many[count_at], &huge, sizeof huge);
+    check_damaged([&] { decode_verification_result(many, "x"); });
+    std::string bad_severity = good;
+    bad_severity[count_at + sizeof(std::uint64_t)] = 7;
+    check_damaged([&] { decode_verification_result(bad_severity, "x"); });
+    CHECK_THROWS_AS(decode_verification_result(encode_error(ErrorKind::io, "m"), "x"), IoError);
+
+    Request r;
+    r.task = Task::verify;
+    CHECK(decode_request(encode_request(r)).task == Task::verify);
+}

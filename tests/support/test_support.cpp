@@ -2,10 +2,13 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -110,6 +113,20 @@ HrirSet synthetic_set(std::size_t m, std::size_t taps, double fs) {
     }
     set.metadata.title = "synthetic";
     return set;
+}
+
+CommandRun run_command(const std::string& command) {
+    CommandRun r;
+    std::FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+    if (p == nullptr)
+        throw std::runtime_error("popen failed for: " + command);
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
+        r.out.append(buf.data(), n);
+    const int status = ::pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return r;
 }
 
 }  // namespace pinna::test

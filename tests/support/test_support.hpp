@@ -35,6 +35,14 @@ class TempDir {
 /// decaying sinusoid whose frequency and onset depend on the direction and ear.
 HrirSet synthetic_set(std::size_t m = 64, std::size_t taps = 64, double fs = 48000.0);
 
+/// What a shell command printed (stdout and stderr together) and its exit status (128
+/// when it did not exit normally).
+struct CommandRun {
+    int code = -1;
+    std::string out;
+};
+CommandRun run_command(const std::string& command);
+
 }  // namespace pinna::test
 
 /// Skips the rest of a test case (with a message) when the shared datasets are absent.

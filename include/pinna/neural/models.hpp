@@ -25,7 +25,9 @@
 #include "pinna/geometry.hpp"
 #include "pinna/hrir_set.hpp"
 #include "pinna/magnitude_itd.hpp"
+#include "pinna/visibility.hpp"
 
+PINNA_API_BEGIN
 namespace pinna {
 
 // ---------------------------------------------------------------------------------------
@@ -44,8 +46,9 @@ constexpr const char* kUpsamplerModelFile = "upsampler.pt";
 constexpr const char* kPersonalizationModelFile = "anthropometric.pt";
 constexpr const char* kAutoencoderModelFile = "autoencoder.pt";
 
-/// Where pinna looks for its models: $PINNA_MODEL_DIR when set and not empty, else the
-/// models/ folder of the source tree pinna was built from.
+/// Where pinna looks for its models: $PINNA_MODEL_DIR when set and not empty, else
+/// <prefix>/share/pinna/models of the prefix libpinna_torch is installed in (the build
+/// tree links it to the source tree's models/), else "models" (relative).
 std::string model_directory();
 /// model_directory() + "/" + file.
 std::string default_model_path(const std::string& file);
@@ -68,8 +71,8 @@ struct ModelInfo {
 
 struct NeuralUpsampleOptions {
     /// Targets within this angle (degrees) of a measured direction get the measured IRs
-    /// (as conformed to the model's rate and taps) instead of the model's posterior mean,
-    /// which treats measurements as noisy (models/README.md). Negative: never.
+    /// (the input's own, delays applied) instead of the model's posterior mean, which
+    /// treats measurements as noisy (models/README.md). Negative: never.
     double keep_measured_within_deg = 0.5;
 };
 
@@ -87,12 +90,17 @@ class Upsampler {
 
     const ModelInfo& info() const noexcept;
 
-    /// The one-call path. The measured set is resampled to the model's rate if needed and
-    /// cut (faded) or zero-padded to its taps; its magnitudes and metric ITDs go through the
-    /// model; the result is rendered (render_magnitude_itd) with the measured set's
-    /// leading_ear_delay_samples as base delay; targets at measured directions keep the
-    /// measurement (see NeuralUpsampleOptions). Returns a set at `targets` (distances
-    /// kept), at the model's sample rate and taps, metadata copied from `measured`. Throws
+    /// The one-call path. The measured set (delays applied) is resampled to the model's
+    /// rate if needed and cut (faded) or zero-padded to its taps; its magnitudes and metric
+    /// ITDs go through the model (when resampled, the magnitudes above the resampler's pass
+    /// band, 0.83 of the lower Nyquist frequency, are held at the last value inside it);
+    /// the predicted dB spectra are interpolated (linearly in
+    /// frequency, the model's Nyquist value held above it) onto an FFT grid at the measured
+    /// set's rate and rendered (render_magnitude_itd) at that rate, with the measured set's
+    /// leading_ear_delay_samples as base delay, cut to the measured set's length; targets
+    /// at measured directions keep the measurement (see NeuralUpsampleOptions). Returns a
+    /// set at `targets` (distances kept) with the measured set's sample rate and taps
+    /// (after its delays are applied), metadata copied from `measured`. Throws
     /// InvalidDataError for an invalid measured set, InvalidArgumentError for no or
     /// non-finite targets, ModelError when the model fails or returns unexpected shapes.
     HrirSet upsample(const HrirSet& measured, const std::vector<Direction>& targets,
@@ -154,7 +162,8 @@ class PersonalizationModel {
     MagnitudeItd predict_spectra(const std::vector<double>& anthropometry) const;
 
     /// An HRIR set for one subject: on the model's grid, or, when `targets` is given, on
-    /// those directions (time-aligned barycentric interpolation from the model's grid).
+    /// those directions (the model's dB magnitudes and ITDs interpolated barycentrically
+    /// from its grid, then rendered: the spectra a time-aligned interpolation mixes).
     /// Sample rate and taps are the model's; metadata names the model.
     HrirSet predict(const std::vector<double>& anthropometry,
                     const std::vector<Direction>* targets = nullptr) const;
@@ -226,3 +235,4 @@ class LatentCodec {
 };
 
 }  // namespace pinna
+PINNA_API_END

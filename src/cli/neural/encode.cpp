@@ -8,6 +8,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
+#include "cli/neural/neural.hpp"
 #include "pinna/atomic_file.hpp"
 #include "pinna/error.hpp"
 #include "pinna/metrics.hpp"

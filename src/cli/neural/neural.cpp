@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/files.hpp"
 #include "cli/grid_arg.hpp"
+#include "cli/neural/neural.hpp"
 #include "cli/progress.hpp"
 #include "pinna/anthropometry.hpp"
 #include "pinna/error.hpp"
@@ -25,10 +26,12 @@ const char* const kPredictHelp =
     "Predicts a personal HRIR set for every subject of an anthropometry table with the\n"
     "personalization model and writes OUT_DIR/<subject>.sofa (SimpleFreeFieldHRIR,\n"
     "atomically; OUT_DIR is created if missing). The table's columns are matched to the\n"
-    "model's features by name (see models/README.md); a subject with a missing or invalid\n"
-    "value is reported and skipped, and the others are still written. Features far outside\n"
-    "the training population (outside its range, or more than 3 standard deviations from\n"
-    "its mean) are reported as warnings; the prediction is still written.\n\n"
+    "model's features by name (see models/README.md). A bad row (too few or too many\n"
+    "cells, a value that is not a finite number, a duplicate subject id, a missing value the\n"
+    "model needs, a negative length) is reported with its line and skipped, and the others\n"
+    "are still written; only an unreadable table or a bad header stops the batch. Features\n"
+    "far outside the training population (outside its range, or more than 3 standard\n"
+    "deviations from its mean) are reported as warnings; the prediction is still written.\n\n"
     "  --anthropometry F  CSV (header row, first column the subject id) or JSON table\n"
     "  -o, --output DIR   output folder (required)\n"
     "  --grid G           directions of the output: those of a SOFA file, or a generated\n"
@@ -36,7 +39,8 @@ const char* const kPredictHelp =
     "  --model PATH       personalization model (default: models/anthropometric.pt, or\n"
     "                     $PINNA_MODEL_DIR/anthropometric.pt)\n"
     "  --threads N        threads for the model (default: LibTorch's choice)\n\n"
-    "exit status: 0 when every subject was written, 1 when any failed (after trying all)\n";
+    "exit status: 0 when every subject was written, 1 when any row failed (after trying\n"
+    "all; the last line counts them)\n";
 
 void apply_model_threads(const Args& args) {
     if (!args.has("--threads"))
@@ -81,11 +85,16 @@ int run_predict(const Argv& argv) {
                                ", which the table does not have");
     make_directory(out_dir);
 
-    const std::size_t total = table.rows.size();
-    Progress progress(total);
+    const std::size_t total = table.rows.size() + table.rejected.size();
+    Progress progress(table.rows.size());
     std::size_t written = 0, failed = 0, warned = 0;
+    // Rows the table could not read (their messages name the file and line).
+    for (const RejectedRow& bad : table.rejected) {
+        ++failed;
+        progress.line("pinna: error: " + bad.message + " (row skipped)");
+    }
     std::set<std::string> used_names;
-    for (std::size_t i = 0; i < total; ++i) {
+    for (std::size_t i = 0; i < table.rows.size(); ++i) {
         const AnthropometryRow& row = table.rows[i];
         progress.item(i, row.subject);
         try {
@@ -115,9 +124,11 @@ int run_predict(const Argv& argv) {
             // Messages of select_features already name the table, subject and line.
             const std::string what = e.what();
             const bool named = what.find("subject " + row.subject) != std::string::npos;
-            progress.line(
-                "pinna: error: " + (named ? std::string() : "subject " + row.subject + ": ") +
-                what + " (" + to_string(e.kind()) + ")");
+            progress.line("pinna: error: " +
+                          (named ? std::string()
+                                 : table.source + ":" + std::to_string(row.line) + ": subject " +
+                                       row.subject + ": ") +
+                          what + " (" + to_string(e.kind()) + "; row skipped)");
         }
     }
     progress.finish();
@@ -127,7 +138,8 @@ int run_predict(const Argv& argv) {
     return failed == 0 ? 0 : 1;
 }
 
-int run_upsample_neural(const Args& args) {
+int run_upsample_neural(const Argv& argv) {
+    const Args args = upsample_args(argv);
     for (const char* flag : {"--time-aligned", "--no-head-model"})
         if (args.flag(flag))
             throw UsageError(std::string(flag) + " does not apply to --method neural");
