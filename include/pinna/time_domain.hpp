@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "pinna/spectrum.hpp"
+#include "pinna/visibility.hpp"
 
+PINNA_API_BEGIN
 namespace pinna {
 
 class HrirSet;
@@ -69,14 +71,13 @@ double onset_samples(const float* ir, std::size_t n, const OnsetOptions& options
 /// (The LAP code reports argmax - n instead of argmax - (n - 1): one sample off, which
 /// cancels in the ITD error.)
 ///
-/// itd_fractional_samples(): the same low-passed envelopes, but the cross-correlation is
-/// evaluated on a grid `upsample` times finer by band-limited (zero-padded FFT)
-/// interpolation, and the peak refined by a parabola through the three finest-grid values
-/// around it. Accurate to about 0.02 samples on pure delays.
+/// itd_fractional_samples(): the same low-passed envelopes, but the peak of their
+/// cross-correlation is refined to the maximum of its band-limited interpolation (Newton's
+/// method on the derivative, within a sample of the whole-sample peak).
 class ItdEstimator {
   public:
     ItdEstimator(double sample_rate_hz, std::size_t taps, double lowpass_hz = 3000.0,
-                 int lowpass_order = 10, std::size_t upsample = 16);
+                 int lowpass_order = 10);
     ~ItdEstimator();
     ItdEstimator(ItdEstimator&&) noexcept;
     ItdEstimator& operator=(ItdEstimator&&) noexcept;
@@ -86,14 +87,12 @@ class ItdEstimator {
 
     /// The metric ITD in whole samples (an integer value), sign as at the top of this file.
     double itd_samples(const float* left, const float* right) const;
-    double itd_s(const float* left, const float* right) const {
-        return itd_samples(left, right) / sample_rate_hz();
-    }
+    /// The same in seconds.
+    double itd_s(const float* left, const float* right) const;
     /// Sub-sample ITD in samples, same sign convention.
     double itd_fractional_samples(const float* left, const float* right) const;
-    double itd_fractional_s(const float* left, const float* right) const {
-        return itd_fractional_samples(left, right) / sample_rate_hz();
-    }
+    /// The same in seconds.
+    double itd_fractional_s(const float* left, const float* right) const;
 
     /// Hilbert envelope of the low-passed IR (n values), as used by both estimates.
     std::vector<double> lowpassed_envelope(const float* ir) const;
@@ -114,7 +113,7 @@ std::vector<double> itd_fractional_s(const HrirSet& set);
 struct MinimumPhaseOptions {
     /// The real cepstrum is computed with an FFT of at least `oversample` x the IR length
     /// (rounded up to a power of two), which keeps cepstral time-aliasing negligible.
-    std::size_t oversample = 8;
+    std::size_t oversample = 4;
     /// Magnitudes below this level relative to the spectrum's peak are raised to it before
     /// the logarithm (spectral zeros have no finite log): pinna's one floor, taken relative.
     double floor_db = kMagnitudeFloorDb;
@@ -127,6 +126,8 @@ struct MinimumPhaseOptions {
         cross_correlation,
         /// onset(IR) - onset(minimum-phase IR), both with OnsetOptions{} (fractional)
         onset,
+        /// not measured (0): for callers that measure it their own way
+        none,
     } delay = Delay::cross_correlation;
 };
 
@@ -159,3 +160,4 @@ HrirSet to_minimum_phase(const HrirSet& set, const MinimumPhaseOptions& options 
 HrirSet from_minimum_phase(const HrirSet& set, std::size_t taps = 0);
 
 }  // namespace pinna
+PINNA_API_END

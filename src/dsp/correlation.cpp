@@ -4,17 +4,14 @@
 
 namespace pinna::detail {
 
-Correlator::Correlator(std::size_t n, std::size_t upsample)
-    : n_(n),
-      upsample_(std::max<std::size_t>(upsample, 1)),
-      fft_(fast_fft_size(2 * std::max<std::size_t>(n, 1) - 1)),
-      fine_fft_(fft_.size() * std::max<std::size_t>(upsample, 1)) {}
+Correlator::Correlator(std::size_t n)
+    : n_(n), fft_(fast_fft_size(2 * std::max<std::size_t>(n, 1) - 1)) {}
 
-std::vector<std::complex<double>> Correlator::cross_spectrum(const double* a,
-                                                             const double* b) const {
+AlignedVector<std::complex<double>> Correlator::cross_spectrum(const double* a,
+                                                               const double* b) const {
     const std::size_t L = fft_.size();
-    std::vector<double> pad(L, 0.0);
-    std::vector<std::complex<double>> A(fft_.bins()), B(fft_.bins());
+    AlignedVector<double> pad(L, 0.0);
+    AlignedVector<std::complex<double>> A(fft_.bins()), B(fft_.bins());
     std::copy(a, a + n_, pad.begin());
     fft_.forward(pad.data(), A.data());
     std::copy(b, b + n_, pad.begin());
@@ -26,8 +23,8 @@ std::vector<std::complex<double>> Correlator::cross_spectrum(const double* a,
 
 std::vector<double> Correlator::correlate(const double* a, const double* b) const {
     const std::size_t L = fft_.size();
-    const std::vector<std::complex<double>> Z = cross_spectrum(a, b);
-    std::vector<double> circular(L);
+    const AlignedVector<std::complex<double>> Z = cross_spectrum(a, b);
+    AlignedVector<double> circular(L);
     fft_.inverse(Z.data(), circular.data());
     // Zero padding to L >= 2n - 1 keeps the circular result free of wrap-around.
     std::vector<double> out(2 * n_ - 1);
@@ -48,37 +45,52 @@ long Correlator::peak_lag(const double* a, const double* b) const {
 double Correlator::fractional_peak_lag(const double* a, const double* b, long min_lag,
                                        long max_lag) const {
     const std::size_t L = fft_.size();
-    const std::size_t F = fine_fft_.size();
-    const std::vector<std::complex<double>> Z = cross_spectrum(a, b);
-    std::vector<std::complex<double>> fine(fine_fft_.bins(), 0.0);
-    std::copy(Z.begin(), Z.end(), fine.begin());
-    // Band-limited interpolation: an even-length spectrum's Nyquist bin is shared by the
-    // positive and negative halves, so each gets half of it.
-    if (L % 2 == 0 && upsample_ > 1)
-        fine[L / 2] *= 0.5;
-    std::vector<double> r(F);
-    fine_fft_.inverse(fine.data(), r.data());
-
-    const long U = static_cast<long>(upsample_);
-    const long lo = std::max(min_lag, -static_cast<long>(n_) + 1) * U;
-    const long hi = std::min(max_lag, static_cast<long>(n_) - 1) * U;
-    auto at = [&](long j) {
-        const std::size_t idx =
-            j >= 0 ? static_cast<std::size_t>(j) : F - static_cast<std::size_t>(-j);
-        return r[idx];
+    const AlignedVector<std::complex<double>> Z = cross_spectrum(a, b);
+    AlignedVector<double> circular(L);
+    fft_.inverse(Z.data(), circular.data());
+    const long n = static_cast<long>(n_);
+    const long lo = std::max(min_lag, -n + 1), hi = std::min(max_lag, n - 1);
+    auto at = [&](long d) {
+        return circular[d >= 0 ? static_cast<std::size_t>(d) : L - static_cast<std::size_t>(-d)];
     };
     long best = lo;
-    for (long j = lo + 1; j <= hi; ++j)
-        if (at(j) > at(best))
-            best = j;
-    double delta = 0.0;
-    if (best > lo && best < hi) {
-        const double ym = at(best - 1), y0 = at(best), yp = at(best + 1);
-        const double curvature = ym - 2.0 * y0 + yp;
-        if (curvature < 0.0)
-            delta = std::clamp(0.5 * (ym - yp) / curvature, -0.5, 0.5);
+    for (long d = lo + 1; d <= hi; ++d)
+        if (at(d) > at(best))
+            best = d;
+
+    // The band-limited correlation c(t) = (1/L) sum_k Z_k e^{i w_k t} (w_k = 2 pi k / L, the
+    // Nyquist bin of an even L shared by both halves) is maximal where c'(t) = 0 near the
+    // whole-sample peak: Newton's method on c', from c' and c'' summed directly (a few
+    // iterations of O(L), where evaluating c on a finer grid would take a long FFT).
+    const double pi = 3.14159265358979323846;
+    const double w = 2.0 * pi / static_cast<double>(L);
+    const std::size_t half = L / 2;
+    const double t_lo = std::max<double>(static_cast<double>(lo), best - 1.0);
+    const double t_hi = std::min<double>(static_cast<double>(hi), best + 1.0);
+    double t = static_cast<double>(best);
+    for (int iteration = 0; iteration < 8; ++iteration) {
+        const std::complex<double> step_phase = std::polar(1.0, w * t);
+        std::complex<double> phase = step_phase;  // e^{i w_k t} for k = 1
+        double d1 = 0.0, d2 = 0.0;
+        for (std::size_t k = 1; k <= half; ++k) {
+            const double weight = (L % 2 == 0 && k == half) ? 1.0 : 2.0;
+            const std::complex<double> term = Z[k] * phase;
+            const double wk = w * static_cast<double>(k);
+            d1 -= weight * wk * term.imag();
+            d2 -= weight * wk * wk * term.real();
+            phase *= step_phase;
+        }
+        if (!(d2 < 0.0))
+            break;  // not at a maximum: keep the whole-sample peak's neighbourhood value
+        const double step = std::clamp(-d1 / d2, -0.5, 0.5);
+        const double next = std::clamp(t + step, t_lo, t_hi);
+        if (std::abs(next - t) < 1e-9) {
+            t = next;
+            break;
+        }
+        t = next;
     }
-    return (static_cast<double>(best) + delta) / static_cast<double>(U);
+    return t;
 }
 
 }  // namespace pinna::detail

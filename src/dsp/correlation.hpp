@@ -12,8 +12,8 @@ namespace pinna::detail {
 
 class Correlator {
   public:
-    /// Signals of `n` samples; sub-sample peaks on a grid `upsample` times finer.
-    Correlator(std::size_t n, std::size_t upsample);
+    /// Signals of `n` samples.
+    explicit Correlator(std::size_t n);
 
     std::size_t size() const noexcept { return n_; }
 
@@ -24,18 +24,16 @@ class Correlator {
     /// The lag d (whole samples) of the largest c[d]; the smallest d on ties.
     long peak_lag(const double* a, const double* b) const;
 
-    /// The lag of the largest c, interpolated band-limited on the fine grid and refined by
-    /// a parabola through the three fine-grid values around the peak; restricted to
-    /// [min_lag, max_lag] (whole samples, within -(n-1) .. n-1).
+    /// The lag of the largest c, refined to the maximum of the band-limited interpolation
+    /// of c (the zero of its derivative within a sample of the whole-sample peak, by
+    /// Newton's method); restricted to [min_lag, max_lag] (within -(n-1) .. n-1).
     double fractional_peak_lag(const double* a, const double* b, long min_lag, long max_lag) const;
 
   private:
-    std::vector<std::complex<double>> cross_spectrum(const double* a, const double* b) const;
+    AlignedVector<std::complex<double>> cross_spectrum(const double* a, const double* b) const;
 
     std::size_t n_;
-    std::size_t upsample_;
-    RealFft fft_;       // size L >= 2n - 1
-    RealFft fine_fft_;  // size upsample * L
+    RealFft fft_;  // size L >= 2n - 1
 };
 
 }  // namespace pinna::detail

@@ -1,19 +1,56 @@
 // Real-input FFTs of one fixed size, planned once (FFTW behind a wall: no FFTW type here).
 //
 // A BasicRealFft<T> makes its plans at construction; forward() and inverse() then only
-// execute them on the caller's arrays: const, noexcept, no allocation, no lock, and safe to
+// execute them on the caller's arrays: const, noexcept, no lock, and safe to
 // call from several threads at once on the same object. Construction and destruction take
 // a process-wide lock, because FFTW's planner is not thread-safe.
+//
+// Speed: FFTW runs its SIMD code only on arrays aligned as the ones it planned on. The plans
+// are made on kFftAlignment-aligned arrays (allocate with AlignedVector); arrays of other
+// alignments are copied through per-thread aligned scratch (allocated on a thread's first
+// such call), so a transform's result never depends on where its arrays are.
 #pragma once
 
 #include <complex>
 #include <cstddef>
 #include <memory>
+#include <new>
+#include <vector>
 
 namespace pinna {
 
+/// Alignment (bytes) that gives FFTW's SIMD plans: a cache line, more than AVX-512 needs.
+constexpr std::size_t kFftAlignment = 64;
+
+/// std::allocator with kFftAlignment-aligned blocks.
+template <typename T>
+struct AlignedAllocator {
+    using value_type = T;
+    AlignedAllocator() noexcept = default;
+    template <typename U>
+    AlignedAllocator(const AlignedAllocator<U>&) noexcept {}
+    T* allocate(std::size_t n) {
+        return static_cast<T*>(::operator new[](n * sizeof(T), std::align_val_t{kFftAlignment}));
+    }
+    void deallocate(T* p, std::size_t) noexcept {
+        ::operator delete[](p, std::align_val_t{kFftAlignment});
+    }
+    template <typename U>
+    bool operator==(const AlignedAllocator<U>&) const noexcept {
+        return true;
+    }
+    template <typename U>
+    bool operator!=(const AlignedAllocator<U>&) const noexcept {
+        return false;
+    }
+};
+
+template <typename T>
+using AlignedVector = std::vector<T, AlignedAllocator<T>>;
+
 /// How much effort planning spends. `estimate` plans in microseconds and is deterministic;
-/// `measure` times candidate algorithms (milliseconds per size) for faster execution.
+/// `measure` times candidate algorithms for faster execution (up to 2x on sizes with
+/// factors 3 and 5), at most 50 ms per plan.
 enum class FftPlanning { estimate, measure };
 
 template <typename T>
@@ -36,12 +73,16 @@ class BasicRealFft {
     std::size_t bins() const noexcept { return size_ / 2 + 1; }
 
     /// out[k] = sum_t in[t] exp(-2 pi i k t / n), k = 0 .. n/2 (unnormalised).
-    /// `in` holds size() values, `out` bins(); any alignment; they must not overlap.
+    /// `in` holds size() values, `out` bins(); they must not overlap. With
+    /// kFftAlignment-aligned arrays: no allocation, no copy.
     void forward(const T* in, Complex* out) const noexcept;
 
     /// Inverse of forward(), scaled by 1/n so that inverse(forward(x)) == x. The imaginary
     /// parts of bin 0 and (for even n) bin n/2 are ignored. `in` is not modified.
     void inverse(const Complex* in, T* out) const noexcept;
+    /// inverse() without the 1/n scale (inverse_unscaled(forward(x)) == n x), for callers
+    /// that fold the scale into their spectra (the renderer's filters).
+    void inverse_unscaled(const Complex* in, T* out) const noexcept;
 
   private:
     struct Impl;

@@ -11,13 +11,13 @@
 namespace pinna {
 
 struct ItdEstimator::Impl {
-    Impl(double fs, std::size_t n, double lowpass_hz, int order, std::size_t upsample)
+    Impl(double fs, std::size_t n, double lowpass_hz, int order)
         : fs(fs),
           n(n),
           sections(lowpass_hz > 0.0 ? butterworth_lowpass(order, lowpass_hz, fs)
                                     : std::vector<Biquad>{}),
           hilbert(n),
-          correlator(n, upsample) {}
+          correlator(n) {}
     double fs;
     std::size_t n;
     std::vector<Biquad> sections;
@@ -26,15 +26,13 @@ struct ItdEstimator::Impl {
 };
 
 ItdEstimator::ItdEstimator(double sample_rate_hz, std::size_t taps, double lowpass_hz,
-                           int lowpass_order, std::size_t upsample) {
+                           int lowpass_order) {
     if (taps == 0)
         throw InvalidArgumentError("ItdEstimator: taps must be at least 1");
     if (!(sample_rate_hz > 0.0) || !std::isfinite(sample_rate_hz))
         throw InvalidArgumentError("ItdEstimator: sample rate " + std::to_string(sample_rate_hz) +
                                    " Hz is not positive");
-    if (upsample == 0)
-        throw InvalidArgumentError("ItdEstimator: upsample must be at least 1");
-    impl_ = std::make_unique<Impl>(sample_rate_hz, taps, lowpass_hz, lowpass_order, upsample);
+    impl_ = std::make_unique<Impl>(sample_rate_hz, taps, lowpass_hz, lowpass_order);
 }
 
 ItdEstimator::~ItdEstimator() = default;
@@ -52,6 +50,14 @@ std::vector<double> ItdEstimator::lowpassed_envelope(const float* ir) const {
     std::vector<double> x(ir, ir + impl_->n);
     filter_sections(impl_->sections, x.data(), x.data(), x.size());
     return impl_->hilbert.envelope(x.data());
+}
+
+double ItdEstimator::itd_s(const float* left, const float* right) const {
+    return itd_samples(left, right) / sample_rate_hz();
+}
+
+double ItdEstimator::itd_fractional_s(const float* left, const float* right) const {
+    return itd_fractional_samples(left, right) / sample_rate_hz();
 }
 
 double ItdEstimator::itd_samples(const float* left, const float* right) const {

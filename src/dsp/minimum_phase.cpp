@@ -31,25 +31,26 @@ class MinimumPhaseWorker {
           options_(options),
           fft_(next_power_of_two(std::max<std::size_t>(options.oversample, 1) *
                                  std::max<std::size_t>(n, 2))),
-          correlator_(n, 16) {}
+          correlator_(n) {}
 
     MinimumPhaseIr split(const float* ir) const {
         MinimumPhaseIr out{std::vector<float>(n_, 0.0f), 0.0};
         const std::size_t L = fft_.size();
-        std::vector<double> x(L, 0.0);
+        AlignedVector<double> x(L, 0.0);
         std::copy(ir, ir + n_, x.begin());
-        std::vector<std::complex<double>> X(fft_.bins());
+        AlignedVector<std::complex<double>> X(fft_.bins());
         fft_.forward(x.data(), X.data());
-        std::vector<double> log_mag(X.size());
-        double peak = 0.0;
+        AlignedVector<double> log_mag(X.size());
+        double peak_power = 0.0;
         for (const auto& v : X)
-            peak = std::max(peak, std::abs(v));
-        if (peak == 0.0)
+            peak_power = std::max(peak_power, std::norm(v));
+        if (peak_power == 0.0)
             return out;
-        const double floor = peak * std::pow(10.0, options_.floor_db / 20.0);
+        // ln |X| = ln(|X|^2) / 2, floored: no square root per bin.
+        const double floor_power = peak_power * std::pow(10.0, options_.floor_db / 10.0);
         for (std::size_t k = 0; k < X.size(); ++k)
-            log_mag[k] = std::log(std::max(std::abs(X[k]), floor));
-        const std::vector<double> h = from_log_magnitude(log_mag);
+            log_mag[k] = 0.5 * std::log(std::max(std::norm(X[k]), floor_power));
+        const AlignedVector<double> h = from_log_magnitude(log_mag);
         for (std::size_t t = 0; t < n_; ++t)
             out.ir[t] = static_cast<float>(h[t]);
         out.delay_samples = std::max(0.0, delay(ir, out.ir.data()));
@@ -57,10 +58,10 @@ class MinimumPhaseWorker {
     }
 
     // Minimum-phase sequence (L samples) of the half spectrum log|X| on this worker's grid.
-    std::vector<double> from_log_magnitude(const std::vector<double>& log_mag) const {
+    AlignedVector<double> from_log_magnitude(const AlignedVector<double>& log_mag) const {
         const std::size_t L = fft_.size();
-        std::vector<std::complex<double>> spec(log_mag.begin(), log_mag.end());
-        std::vector<double> c(L);
+        AlignedVector<std::complex<double>> spec(log_mag.begin(), log_mag.end());
+        AlignedVector<double> c(L);
         fft_.inverse(spec.data(), c.data());  // real cepstrum
         // Fold: keep c[0] and c[L/2], double the causal part, drop the anti-causal part.
         for (std::size_t t = 1; t < L / 2; ++t)
@@ -68,8 +69,8 @@ class MinimumPhaseWorker {
         std::fill(c.begin() + static_cast<long>(L / 2) + 1, c.end(), 0.0);
         fft_.forward(c.data(), spec.data());
         for (auto& v : spec)
-            v = std::exp(v);
-        std::vector<double> h(L);
+            v = std::polar(std::exp(v.real()), v.imag());
+        AlignedVector<double> h(L);
         fft_.inverse(spec.data(), h.data());
         return h;
     }
@@ -83,6 +84,8 @@ class MinimumPhaseWorker {
 
   private:
     double delay(const float* ir, const float* min_phase) const {
+        if (options_.delay == MinimumPhaseOptions::Delay::none)
+            return 0.0;
         if (options_.delay == MinimumPhaseOptions::Delay::onset)
             return onset_samples(ir, n_) - onset_samples(min_phase, n_);
         std::vector<double> a(ir, ir + n_), b(min_phase, min_phase + n_);
@@ -144,7 +147,7 @@ std::vector<float> minimum_phase_from_magnitude(const double* magnitude, std::si
     for (std::size_t k = 0; k < bins; ++k)
         coarse[k] = std::log(std::max(std::fabs(magnitude[k]), floor));
     // Fine bin j sits at j * fft_size / L coarse bins; interpolate the log magnitude.
-    std::vector<double> fine(L / 2 + 1);
+    AlignedVector<double> fine(L / 2 + 1);
     for (std::size_t j = 0; j < fine.size(); ++j) {
         const double p =
             static_cast<double>(j) * static_cast<double>(fft_size) / static_cast<double>(L);
@@ -153,7 +156,7 @@ std::vector<float> minimum_phase_from_magnitude(const double* magnitude, std::si
         const double w = std::min(p - static_cast<double>(k), 1.0);
         fine[j] = (1.0 - w) * coarse[k] + w * coarse[k1];
     }
-    const std::vector<double> h = worker.from_log_magnitude(fine);
+    const AlignedVector<double> h = worker.from_log_magnitude(fine);
     for (std::size_t t = 0; t < taps; ++t)
         out[t] = static_cast<float>(h[t]);
     return out;

@@ -20,19 +20,18 @@ const ItdEstimator& estimator(std::size_t taps, double fs) {
 }  // namespace
 
 double envelope_aligned_delay(const float* original, const float* min_phase, std::size_t taps,
-                              double delay, double fs) {
-    std::vector<float> rebuilt(taps);
-    delay_signal(min_phase, taps, delay, rebuilt.data(), taps);
+                              double fallback_delay, double fs) {
     double energy = 0.0;
-    for (float x : rebuilt)
-        energy += static_cast<double>(x) * x;
+    for (std::size_t t = 0; t < taps; ++t)
+        energy += static_cast<double>(min_phase[t]) * min_phase[t];
     if (energy == 0.0)
-        return delay;
-    // itd(a, b) = arrival(b) - arrival(a): how much later the original arrives.
-    const double lag = estimator(taps, fs).itd_fractional_samples(rebuilt.data(), original);
-    if (!std::isfinite(lag) || std::abs(lag) > 0.25 * static_cast<double>(taps))
-        return delay;
-    return std::max(0.0, delay + lag);
+        return fallback_delay;
+    // itd(a, b) = arrival(b) - arrival(a): how much later the original arrives than its
+    // minimum-phase version, i.e. the delay that lines their envelopes up.
+    const double lag = estimator(taps, fs).itd_fractional_samples(min_phase, original);
+    if (!std::isfinite(lag) || lag < -1.0 || lag > 0.75 * static_cast<double>(taps))
+        return fallback_delay;
+    return std::max(0.0, lag);
 }
 
 void align_split_delays(const HrirSet& original, HrirSet& split) {

@@ -13,11 +13,11 @@
 
 namespace pinna::detail {
 
-/// For each IR of `original`, given its minimum-phase IR `min_phase` (same length) and
-/// delay `delay` (samples), returns the delay corrected by the fractional lag between the
-/// low-passed envelopes of the original and of the rebuilt IR.
+/// The delay (samples, >= 0) of `original` relative to its minimum-phase IR `min_phase`
+/// (same length): the fractional lag between their low-passed envelopes. Returns
+/// `fallback_delay` for a silent IR or an implausible lag.
 double envelope_aligned_delay(const float* original, const float* min_phase, std::size_t taps,
-                              double delay, double sample_rate_hz);
+                              double fallback_delay, double sample_rate_hz);
 
 /// The same for a whole split set: `split` holds the minimum-phase IRs of `original` and
 /// their delays (to_minimum_phase); its delays are corrected in place.

@@ -49,7 +49,10 @@ struct QueryEngine::Impl {
     // Minimum-phase IRs with envelope-aligned delays; the measurements are cut into one
     // block per thread (the result does not depend on the count).
     static HrirSet split_minimum_phase(const HrirSet& set) {
-        HrirSet split = to_minimum_phase(set);
+        // The delays come from the envelopes alone: the split need not measure its own.
+        MinimumPhaseOptions options;
+        options.delay = MinimumPhaseOptions::Delay::none;
+        HrirSet split = to_minimum_phase(set, options);
         detail::align_split_delays(set, split);
         return split;
     }
@@ -165,16 +168,19 @@ void QueryEngine::query(const Vec3& direction, float* left, float* right,
     float delay[2] = {0.0f, 0.0f};
     for (const Ear ear : {Ear::left, Ear::right}) {
         const std::size_t e = static_cast<std::size_t>(ear);
-        const float* first = measurement_ir(w.index[0], ear);
-        const float w0 = w.weight[0];
-        float* y = out[e];
-        for (std::size_t t = 0; t < n; ++t)
-            y[t] = w0 * first[t];
-        for (int k = 1; k < w.count; ++k) {
-            const float* x = measurement_ir(w.index[k], ear);
-            const float wk = w.weight[k];
+        float* __restrict y = out[e];
+        const float* __restrict a = measurement_ir(w.index[0], ear);
+        const float wa = w.weight[0];
+        if (w.count == 3) {
+            // One pass: each output sample is written once (the mix is memory-bound).
+            const float* __restrict b = measurement_ir(w.index[1], ear);
+            const float* __restrict c = measurement_ir(w.index[2], ear);
+            const float wb = w.weight[1], wc = w.weight[2];
             for (std::size_t t = 0; t < n; ++t)
-                y[t] += wk * x[t];
+                y[t] = wa * a[t] + wb * b[t] + wc * c[t];
+        } else {
+            for (std::size_t t = 0; t < n; ++t)
+                y[t] = wa * a[t];
         }
         for (int k = 0; k < w.count; ++k)
             delay[e] += w.weight[k] * measurement_delay_samples(w.index[k], ear);

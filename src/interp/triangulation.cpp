@@ -220,22 +220,52 @@ SphericalTriangulation::SphericalTriangulation(const std::vector<Direction>& dir
     }
     if (faces_.empty())
         return;
-    // Start face per cell: the face containing the cell centre, found once by brute force.
+    // Start face per cell: the face containing the cell centre, walked to from the
+    // neighbouring cell's (a few steps), or by brute force where the walk stalls.
     cell_face_.assign(kCellsAz * kCellsEl, 0);
+    std::size_t previous = 0;
     for (int ie = 0; ie < kCellsEl; ++ie)
         for (int ia = 0; ia < kCellsAz; ++ia) {
             const Vec3 u = cell_centre(ia, ie);
-            std::int32_t best = 0;
-            double best_min = -1e300;
-            for (std::size_t f = 0; f < faces_.size(); ++f) {
-                const std::array<double, 3> w = ray_weights(faces_[f].inverse, u);
-                const double lowest =
-                    std::min({w[0], w[1], w[2]}) / std::max(1e-12, w[0] + w[1] + w[2]);
-                if (lowest > best_min)
-                    best_min = lowest, best = static_cast<std::int32_t>(f);
+            std::ptrdiff_t found = walk(previous, u);
+            if (found < 0) {
+                double best_min = -1e300;
+                for (std::size_t f = 0; f < faces_.size(); ++f) {
+                    const std::array<double, 3> w = ray_weights(faces_[f].inverse, u);
+                    const double lowest =
+                        std::min({w[0], w[1], w[2]}) / std::max(1e-12, w[0] + w[1] + w[2]);
+                    if (lowest > best_min)
+                        best_min = lowest, found = static_cast<std::ptrdiff_t>(f);
+                }
             }
-            cell_face_[ie * kCellsAz + ia] = best;
+            previous = static_cast<std::size_t>(found);
+            cell_face_[ie * kCellsAz + ia] = static_cast<std::int32_t>(found);
         }
+}
+
+std::ptrdiff_t SphericalTriangulation::walk(std::size_t f, const Vec3& u,
+                                            std::array<double, 3>* weights) const noexcept {
+    // Towards the triangle whose cone holds u: step across the edge opposite the most
+    // negative weight. Bounded by the face count.
+    for (std::size_t step = 0; step <= faces_.size(); ++step) {
+        const std::array<double, 3> w = ray_weights(faces_[f].inverse, u);
+        if (inside(w)) {
+            if (weights)
+                *weights = w;
+            return static_cast<std::ptrdiff_t>(f);
+        }
+        if (w[0] + w[1] + w[2] <= 0)
+            return -1;  // the ray leaves through the back
+        int worst = 0;
+        for (int i = 1; i < 3; ++i)
+            if (w[i] < w[worst])
+                worst = i;
+        const std::int32_t next = faces_[f].next[worst];
+        if (next < 0)
+            return -1;
+        f = static_cast<std::size_t>(next);
+    }
+    return -1;
 }
 
 std::size_t SphericalTriangulation::start_face(const Vec3& u) const noexcept {
@@ -250,24 +280,10 @@ std::size_t SphericalTriangulation::start_face(const Vec3& u) const noexcept {
 
 Weights3 SphericalTriangulation::locate(const Vec3& u) const noexcept {
     if (!faces_.empty()) {
-        std::size_t f = start_face(u);
-        // Walk towards the triangle whose cone holds u: step across the edge opposite the
-        // most negative weight. Bounded by the face count.
-        for (std::size_t step = 0; step <= faces_.size(); ++step) {
-            const std::array<double, 3> w = ray_weights(faces_[f].inverse, u);
-            if (inside(w))
-                return normalised(faces_[f].v, w);
-            if (w[0] + w[1] + w[2] <= 0)
-                break;  // the ray leaves through the back
-            int worst = 0;
-            for (int i = 1; i < 3; ++i)
-                if (w[i] < w[worst])
-                    worst = i;
-            const std::int32_t next = faces_[f].next[worst];
-            if (next < 0)
-                break;
-            f = static_cast<std::size_t>(next);
-        }
+        std::array<double, 3> w{};
+        const std::ptrdiff_t f = walk(start_face(u), u, &w);
+        if (f >= 0)
+            return normalised(faces_[static_cast<std::size_t>(f)].v, w);
         if (encloses_centre_) {
             // The walk can stall on near-degenerate triangles; every ray hits some face, so
             // a full scan finds it (rare, still allocation-free).

@@ -56,6 +56,10 @@ class SphericalTriangulation {
         std::array<std::int32_t, 3> next{};  ///< neighbour across the edge opposite v[i]
     };
     std::size_t start_face(const Vec3& unit) const noexcept;
+    /// The face whose cone holds `unit`, walked to from face `start` (its ray weights in
+    /// `weights` when given); -1 when the walk stalls or leaves the hull.
+    std::ptrdiff_t walk(std::size_t start, const Vec3& unit,
+                        std::array<double, 3>* weights = nullptr) const noexcept;
 
     SphericalIndex index_;  ///< nearest-direction fallback
     std::vector<Face> faces_;
