@@ -91,15 +91,17 @@ pinna_status null_argument(const char* function, const char* argument) noexcept 
     if ((pointer) == nullptr)  \
     return null_argument(__func__, #pointer)
 
-pinna::InterpolationMethod method_of(pinna_interpolation i) {
-    switch (i) {
-        case PINNA_INTERPOLATION_NEAREST:
-            return pinna::InterpolationMethod::nearest;
-        case PINNA_INTERPOLATION_BARYCENTRIC:
-            return pinna::InterpolationMethod::barycentric;
-    }
-    throw pinna::InvalidArgumentError("pinna_engine_create: interpolation " +
-                                      std::to_string(static_cast<int>(i)) +
+// A C caller may store any int in an enum member; in C++, loading a value outside the
+// enum's range is undefined, so the member is read as the int it is.
+static_assert(sizeof(pinna_interpolation) == sizeof(int), "C enums are int-sized");
+pinna::InterpolationMethod method_of(const pinna_interpolation& member) {
+    int i = 0;
+    std::memcpy(&i, &member, sizeof i);
+    if (i == PINNA_INTERPOLATION_NEAREST)
+        return pinna::InterpolationMethod::nearest;
+    if (i == PINNA_INTERPOLATION_BARYCENTRIC)
+        return pinna::InterpolationMethod::barycentric;
+    throw pinna::InvalidArgumentError("pinna_engine_create: interpolation " + std::to_string(i) +
                                       " is not PINNA_INTERPOLATION_NEAREST or _BARYCENTRIC");
 }
 

@@ -187,7 +187,8 @@ TEST_CASE("C API: null pointers, bad sizes and corrupt data are statuses", "[cap
     CHECK(mentions("100"));
     pinna_engine_options eo;
     pinna_engine_options_init(&eo);
-    eo.interpolation = static_cast<pinna_interpolation>(7);
+    const int seven = 7;  // stored as a C caller may store it (no C++ cast to the enum)
+    std::memcpy(&eo.interpolation, &seven, sizeof seven);
     CHECK(pinna_engine_create(h.hrtf, &eo, &engine) == PINNA_ERROR_INVALID_ARGUMENT);
     CHECK(engine == nullptr);
     pinna_engine_options_init(&eo);
