@@ -26,6 +26,13 @@ for f in include/pinna/pinna.h include/pinna/query.hpp lib/cmake/pinna/pinnaConf
   [ -e "$prefix/$f" ] || { say "FAIL: $f is not installed"; exit 1; }
 done
 
+# libnetcdf (and the 45 libraries it brings) is loaded only when a SOFA file is written.
+for f in lib/libpinna.so bin/pinna libexec/pinna/pinna-sofa-worker; do
+  if ldd "$prefix/$f" | grep -q netcdf; then
+    say "FAIL: $f links libnetcdf"; exit 1
+  fi
+done
+
 say "C++ example: find_package(pinna 0.2 CONFIG REQUIRED), pinna::pinna"
 cmake -S examples/cpp -B "$work/cpp" -DCMAKE_PREFIX_PATH="$prefix" \
       -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF >/dev/null
@@ -45,7 +52,10 @@ mv "$src" "$moved"
 trap 'mv "$moved" "$src"' EXIT
 cd /
 say "the installed pinna, with $src moved away"
-"$prefix/bin/pinna" --version | tee /dev/stderr | grep -q "neural models: LibTorch"
+# (not `tee /dev/stderr`: when stderr is a file, tee would reopen and truncate it)
+version=$("$prefix/bin/pinna" --version)
+echo "$version"
+grep -q "neural models: LibTorch" <<<"$version"
 status=0
 "$prefix/bin/pinna" predict --anthropometry "$work/example_anthropometry.csv" \
     -o "$work/predicted" || status=$?

@@ -2,9 +2,6 @@
 #include "sofa/verify_inspect.hpp"
 
 #include <mysofa.h>
-#include <netcdf.h>
-#include <netcdf_filter.h>
-#include <netcdf_mem.h>
 
 #include <algorithm>
 #include <cstring>
@@ -13,6 +10,7 @@
 #include "pinna/error.hpp"
 #include "pinna/sofa.hpp"
 #include "sofa/mysofa_handle.hpp"
+#include "sofa/netcdf_api.hpp"
 
 namespace pinna::detail {
 namespace {
@@ -106,26 +104,26 @@ std::vector<NcAttribute> read_attributes(int nc, int var, int count) {
         NcAttribute a;
         nc_type type = 0;
         std::size_t length = 0;
-        if (nc_inq_attname(nc, var, i, name) != NC_NOERR ||
-            nc_inq_att(nc, var, name, &type, &length) != NC_NOERR)
+        if (netcdf().inq_attname(nc, var, i, name) != NC_NOERR ||
+            netcdf().inq_att(nc, var, name, &type, &length) != NC_NOERR)
             continue;
         a.name = name;
         a.type = type;
         a.length = length;
         if (type == NC_CHAR && length <= kMaxAttributeValues) {
             a.text.resize(length);
-            if (nc_get_att_text(nc, var, name, a.text.data()) != NC_NOERR)
+            if (netcdf().get_att_text(nc, var, name, a.text.data()) != NC_NOERR)
                 a.text.clear();
         } else if (type == NC_STRING && length <= kMaxAttributeValues) {
             std::vector<char*> values(length, nullptr);
-            if (nc_get_att_string(nc, var, name, values.data()) == NC_NOERR) {
+            if (netcdf().get_att_string(nc, var, name, values.data()) == NC_NOERR) {
                 for (std::size_t k = 0; k < length; ++k)
                     a.text += (k ? ", " : "") + std::string(values[k] ? values[k] : "");
-                nc_free_string(length, values.data());
+                netcdf().free_string(length, values.data());
             }
         } else if (numeric_type(type) && length <= kMaxAttributeValues) {
             a.numbers.resize(length);
-            if (nc_get_att_double(nc, var, name, a.numbers.data()) != NC_NOERR)
+            if (netcdf().get_att_double(nc, var, name, a.numbers.data()) != NC_NOERR)
                 a.numbers.clear();
         }
         out.push_back(std::move(a));
@@ -139,34 +137,34 @@ NcVariable read_variable(int nc, int var) {
     nc_type type = 0;
     int ndims = 0, natts = 0;
     int dimids[NC_MAX_VAR_DIMS] = {};
-    if (nc_inq_var(nc, var, name, &type, &ndims, dimids, &natts) != NC_NOERR)
+    if (netcdf().inq_var(nc, var, name, &type, &ndims, dimids, &natts) != NC_NOERR)
         return v;
     v.name = name;
     v.type = type;
     for (int d = 0; d < ndims; ++d) {
         char dim_name[NC_MAX_NAME + 1] = {};
         std::size_t length = 0;
-        nc_inq_dim(nc, dimids[d], dim_name, &length);
+        netcdf().inq_dim(nc, dimids[d], dim_name, &length);
         v.dims.push_back(dim_name);
         v.shape.push_back(length);
     }
     v.attributes = read_attributes(nc, var, natts);
 
     std::vector<std::size_t> chunks(static_cast<std::size_t>(std::max(ndims, 1)), 0);
-    if (nc_inq_var_chunking(nc, var, &v.storage, chunks.data()) == NC_NOERR &&
+    if (netcdf().inq_var_chunking(nc, var, &v.storage, chunks.data()) == NC_NOERR &&
         v.storage == NC_CHUNKED)
         v.chunks.assign(chunks.begin(), chunks.begin() + ndims);
     int shuffle = 0, deflate = 0, level = 0, fletcher = 0;
-    if (nc_inq_var_deflate(nc, var, &shuffle, &deflate, &level) == NC_NOERR) {
+    if (netcdf().inq_var_deflate(nc, var, &shuffle, &deflate, &level) == NC_NOERR) {
         v.shuffle = shuffle != 0;
         v.deflate = deflate != 0;
     }
-    if (nc_inq_var_fletcher32(nc, var, &fletcher) == NC_NOERR)
+    if (netcdf().inq_var_fletcher32(nc, var, &fletcher) == NC_NOERR)
         v.fletcher32 = fletcher != 0;
     std::size_t nfilters = 0;
-    if (nc_inq_var_filter_ids(nc, var, &nfilters, nullptr) == NC_NOERR && nfilters > 0) {
+    if (netcdf().inq_var_filter_ids(nc, var, &nfilters, nullptr) == NC_NOERR && nfilters > 0) {
         std::vector<unsigned> filters(nfilters);
-        if (nc_inq_var_filter_ids(nc, var, &nfilters, filters.data()) == NC_NOERR)
+        if (netcdf().inq_var_filter_ids(nc, var, &nfilters, filters.data()) == NC_NOERR)
             for (const unsigned id : filters)
                 if (id != H5Z_FILTER_DEFLATE && id != H5Z_FILTER_SHUFFLE &&
                     id != H5Z_FILTER_FLETCHER32)
@@ -175,7 +173,8 @@ NcVariable read_variable(int nc, int var) {
 
     if (v.is_numeric() && v.size() <= kMaxCheckedValues) {
         v.values.resize(v.size());
-        v.values_read = v.values.empty() || nc_get_var_double(nc, var, v.values.data()) == NC_NOERR;
+        v.values_read =
+            v.values.empty() || netcdf().get_var_double(nc, var, v.values.data()) == NC_NOERR;
         if (!v.values_read) {
             v.values.clear();
             v.values_unreadable = true;
@@ -188,30 +187,32 @@ void inspect_netcdf(const char* bytes, std::size_t size, SofaFacts& f) {
     // netCDF-C reads the image in place without changing it, but takes a non-const
     // pointer; it gets its own copy.
     std::vector<char> image(bytes, bytes + size);
+    const NetcdfApi& api = netcdf();  // throws when libnetcdf is missing
+    std::lock_guard<std::mutex> lock(netcdf_mutex());
     int nc = -1;
-    const int status = nc_open_mem(f.name.c_str(), NC_NOWRITE, size, image.data(), &nc);
+    const int status = api.open_mem(f.name.c_str(), NC_NOWRITE, size, image.data(), &nc);
     if (status != NC_NOERR) {
-        f.netcdf_error = nc_strerror(status);
+        f.netcdf_error = netcdf().strerror(status);
         return;
     }
     f.netcdf_opened = true;
     std::vector<int> unlimited =
-        ids([&](int* n, int* out) { return nc_inq_unlimdims(nc, n, out); });
-    for (const int d : ids([&](int*n, int*out) { return nc_inq_dimids(nc, n, out, 0); })) {
+        ids([&](int* n, int* out) { return netcdf().inq_unlimdims(nc, n, out); });
+    for (const int d : ids([&](int*n, int*out) { return netcdf().inq_dimids(nc, n, out, 0); })) {
         char name[NC_MAX_NAME + 1] = {};
         NcDimension dim;
-        if (nc_inq_dim(nc, d, name, &dim.length) != NC_NOERR)
+        if (netcdf().inq_dim(nc, d, name, &dim.length) != NC_NOERR)
             continue;
         dim.name = name;
         dim.unlimited = std::find(unlimited.begin(), unlimited.end(), d) != unlimited.end();
         f.dimensions.push_back(dim);
     }
     int natts = 0;
-    if (nc_inq_natts(nc, &natts) == NC_NOERR)
+    if (netcdf().inq_natts(nc, &natts) == NC_NOERR)
         f.globals = read_attributes(nc, NC_GLOBAL, natts);
-    for (const int var : ids([&](int*n, int*out) { return nc_inq_varids(nc, n, out); }))
+    for (const int var : ids([&](int*n, int*out) { return netcdf().inq_varids(nc, n, out); }))
         f.variables.push_back(read_variable(nc, var));
-    nc_close(nc);
+    netcdf().close(nc);
 }
 
 void probe_libmysofa(const char* bytes, std::size_t size, MysofaFacts& m) {

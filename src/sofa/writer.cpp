@@ -18,7 +18,6 @@
 // attributes written here (HDF5 keeps more than 8 in dense storage) netCDF-4.9 needs one per
 // variable and dimension, 16 in all; so no extra variables are written.
 #include <mysofa.h>
-#include <netcdf.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -35,6 +34,7 @@
 #include "pinna/sofa.hpp"
 #include "sofa/isolation.hpp"
 #include "sofa/mysofa_handle.hpp"
+#include "sofa/netcdf_api.hpp"
 
 #ifndef PINNA_VERSION
 #define PINNA_VERSION "0.1.0"
@@ -49,12 +49,6 @@ constexpr const char* kDefaultLicense = "No license provided, ask the author for
 constexpr double kEarOffsetM = 0.09;
 // Data.IR chunks hold whole IRs of one ear over as many measurements as fit this size.
 constexpr std::size_t kIrChunkBytes = std::size_t{1} << 20;
-
-// netCDF-C is not thread-safe; one write at a time.
-std::mutex& netcdf_mutex() {
-    static std::mutex m;
-    return m;
-}
 
 using Attributes = std::vector<std::pair<std::string, std::string>>;
 
@@ -131,25 +125,26 @@ class NcFile {
     NcFile& operator=(const NcFile&) = delete;
     ~NcFile() {
         if (id_ >= 0)
-            nc_close(id_);
+            detail::netcdf().close(id_);
     }
 
     void create(const std::string& temporary_path) {
-        check(nc_create(temporary_path.c_str(), NC_NETCDF4 | NC_NOCLOBBER, &id_),
+        check(detail::netcdf().create(temporary_path.c_str(), NC_NETCDF4 | NC_NOCLOBBER, &id_),
               "creating the file");
         int old_mode = 0;
-        check(nc_set_fill(id_, NC_NOFILL, &old_mode), "switching off fill values");
+        check(detail::netcdf().set_fill(id_, NC_NOFILL, &old_mode), "switching off fill values");
     }
 
     void close() {
         const int id = id_;
         id_ = -1;
-        check(nc_close(id), "finishing the file");
+        check(detail::netcdf().close(id), "finishing the file");
     }
 
     int define_dimension(const char* name, std::size_t length) {
         int dim = -1;
-        check(nc_def_dim(id_, name, length, &dim), std::string("defining dimension ") + name);
+        check(detail::netcdf().def_dim(id_, name, length, &dim),
+              std::string("defining dimension ") + name);
         return dim;
     }
 
@@ -158,38 +153,38 @@ class NcFile {
                         const std::vector<std::size_t>& chunk, int level) {
         int var = -1;
         const std::string what = "defining variable '" + name + "'";
-        check(nc_def_var(id_, name.c_str(), NC_DOUBLE, static_cast<int>(dims.size()), dims.data(),
-                         &var),
+        check(detail::netcdf().def_var(id_, name.c_str(), NC_DOUBLE, static_cast<int>(dims.size()),
+                                       dims.data(), &var),
               what);
         if (level > 0) {
-            check(nc_def_var_chunking(id_, var, NC_CHUNKED, chunk.data()), what);
-            check(nc_def_var_deflate(id_, var, 1, 1, level), what);
+            check(detail::netcdf().def_var_chunking(id_, var, NC_CHUNKED, chunk.data()), what);
+            check(detail::netcdf().def_var_deflate(id_, var, 1, 1, level), what);
         } else {
-            check(nc_def_var_chunking(id_, var, NC_CONTIGUOUS, nullptr), what);
+            check(detail::netcdf().def_var_chunking(id_, var, NC_CONTIGUOUS, nullptr), what);
         }
         return var;
     }
 
     void put_text(int var, const std::string& name, const std::string& value) {
-        check(nc_put_att_text(id_, var, name.c_str(), value.size(), value.data()),
+        check(detail::netcdf().put_att_text(id_, var, name.c_str(), value.size(), value.data()),
               "writing attribute '" + name + "'");
     }
 
-    void end_definitions() { check(nc_enddef(id_), "finishing the header"); }
+    void end_definitions() { check(detail::netcdf().enddef(id_), "finishing the header"); }
 
     void put(int var, const std::string& name, const double* values) {
-        check(nc_put_var_double(id_, var, values), "writing variable '" + name + "'");
+        check(detail::netcdf().put_var_double(id_, var, values), "writing variable '" + name + "'");
     }
     void put(int var, const std::string& name, const float* values) {
-        check(nc_put_var_float(id_, var, values), "writing variable '" + name + "'");
+        check(detail::netcdf().put_var_float(id_, var, values), "writing variable '" + name + "'");
     }
 
   private:
     void check(int status, const std::string& what) const {
         if (status == NC_NOERR)
             return;
-        const std::string message =
-            target_ + ": cannot write SOFA file: " + what + ": " + nc_strerror(status);
+        const std::string message = target_ + ": cannot write SOFA file: " + what + ": " +
+                                    detail::netcdf().strerror(status);
         switch (status) {
             case NC_EBADNAME:
             case NC_EMAXNAME:
@@ -376,7 +371,7 @@ void write_sofa(const HrirSet& set, const std::string& path, const SofaWriteOpti
     const Attributes globals = global_attributes(set, options);
     write_atomically(path, [&](const std::string& temporary) {
         if (!options.isolate) {
-            std::lock_guard<std::mutex> lock(netcdf_mutex());
+            std::lock_guard<std::mutex> lock(detail::netcdf_mutex());
             write_and_check(set, globals, path, temporary, options.compression_level,
                             options.verify_with_libmysofa);
             return;
