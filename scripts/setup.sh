@@ -8,7 +8,8 @@ packages=(
   libmysofa-dev libmysofa-utils libfftw3-dev libeigen3-dev libnetcdf-dev netcdf-bin libsndfile1-dev
   catch2 libtorch-dev libbenchmark-dev help2man
   clang libclang-rt-14-dev clang-format
-  python3 python3-torch python3-numpy python3-scipy python3-netcdf4
+  python3 python3-dev python3-torch python3-numpy python3-scipy python3-netcdf4
+  pybind11-dev python3-pybind11 python3-matplotlib python3-pytest
 )
 
 missing=()
