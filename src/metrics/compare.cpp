@@ -111,13 +111,7 @@ Comparison compare(const HrirSet& reference_in, const HrirSet& estimate_in,
             ma += mae(r, x, n);
             sdr += sdr_db(r, x, n, options.sdr_cap_db);
         }
-        d.itd_reference_us =
-            1e6 * itd.itd_s(reference.ir(i, Ear::left), reference.ir(i, Ear::right));
-        d.itd_estimate_us = 1e6 * itd.itd_s(estimate.ir(j, Ear::left), estimate.ir(j, Ear::right));
-        d.itd_error_us = std::fabs(d.itd_reference_us - d.itd_estimate_us);
-        d.ild_reference_db = ild_db(reference.ir(i, Ear::left), reference.ir(i, Ear::right), n);
-        d.ild_estimate_db = ild_db(estimate.ir(j, Ear::left), estimate.ir(j, Ear::right), n);
-        d.ild_error_db = std::fabs(d.ild_reference_db - d.ild_estimate_db);
+        detail::score_binaural(itd, reference, i, estimate, j, n, d);
         itd_err += d.itd_error_us;
         ild_err += d.ild_error_db;
         out.directions.push_back(d);
@@ -135,4 +129,17 @@ Comparison compare(const HrirSet& reference_in, const HrirSet& estimate_in,
     return out;
 }
 
+namespace detail {
+
+void score_binaural(const ItdEstimator& itd, const HrirSet& reference, std::size_t i,
+                    const HrirSet& estimate, std::size_t j, std::size_t n, DirectionScores& d) {
+    d.itd_reference_us = 1e6 * itd.itd_s(reference.ir(i, Ear::left), reference.ir(i, Ear::right));
+    d.itd_estimate_us = 1e6 * itd.itd_s(estimate.ir(j, Ear::left), estimate.ir(j, Ear::right));
+    d.itd_error_us = std::fabs(d.itd_reference_us - d.itd_estimate_us);
+    d.ild_reference_db = ild_db(reference.ir(i, Ear::left), reference.ir(i, Ear::right), n);
+    d.ild_estimate_db = ild_db(estimate.ir(j, Ear::left), estimate.ir(j, Ear::right), n);
+    d.ild_error_db = std::fabs(d.ild_reference_db - d.ild_estimate_db);
+}
+
+}  // namespace detail
 }  // namespace pinna

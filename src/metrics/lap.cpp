@@ -65,13 +65,7 @@ LapScores lap_task2_scores(const HrirSet& reference, const HrirSet& estimate,
                               .lsd_db;
             lsd_sum += s.lsd_db[e];
         }
-        s.itd_reference_us =
-            1e6 * itd.itd_s(reference.ir(i, Ear::left), reference.ir(i, Ear::right));
-        s.itd_estimate_us = 1e6 * itd.itd_s(estimate.ir(j, Ear::left), estimate.ir(j, Ear::right));
-        s.itd_error_us = std::fabs(s.itd_reference_us - s.itd_estimate_us);
-        s.ild_reference_db = ild_db(reference.ir(i, Ear::left), reference.ir(i, Ear::right), n);
-        s.ild_estimate_db = ild_db(estimate.ir(j, Ear::left), estimate.ir(j, Ear::right), n);
-        s.ild_error_db = std::fabs(s.ild_reference_db - s.ild_estimate_db);
+        detail::score_binaural(itd, reference, i, estimate, j, n, s);
         itd_sum += s.itd_error_us;
         ild_sum += s.ild_error_db;
         out.per_direction.push_back(s);

@@ -1,11 +1,14 @@
-// LSD / SDE / PCC of IR pairs of one length and rate, with the FFT planned once.
+// LSD / SDE / PCC of IR pairs of one length and rate, with the FFT planned once; and the
+// binaural scores (ITD, ILD) of one direction, as compare() and the LAP protocol share them.
 #pragma once
 
 #include <cstddef>
 #include <vector>
 
 #include "dsp/fft.hpp"
+#include "pinna/hrir_set.hpp"
 #include "pinna/metrics.hpp"
+#include "pinna/time_domain.hpp"
 
 namespace pinna::detail {
 
@@ -28,5 +31,11 @@ class SpectralScorer {
     std::vector<std::size_t> bins_;
     RealFft fft_;
 };
+
+/// Fills the ITD and ILD fields of `d` for reference pair `i` against estimate pair `j`
+/// (both `n` taps, `itd` made for that length): metric ITDs in us, broadband ILDs in dB,
+/// and their absolute errors.
+void score_binaural(const ItdEstimator& itd, const HrirSet& reference, std::size_t i,
+                    const HrirSet& estimate, std::size_t j, std::size_t n, DirectionScores& d);
 
 }  // namespace pinna::detail
