@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/vec_math.hpp"
-#include "interp/delay_alignment.hpp"
+#include "interp/filter_split.hpp"
 #include "interp/triangulation.hpp"
 #include "pinna/delay.hpp"
 #include "pinna/error.hpp"
@@ -32,57 +32,33 @@ struct QueryEngine::Impl {
         : options(opts), directions(set.directions()), triangulation(set.directions()) {
         if (opts.sample_rate_hz != 0.0 && set.sample_rate_hz() != opts.sample_rate_hz)
             set = resample(set, opts.sample_rate_hz);
-        HrirSet split = split_in_parallel(set, opts.build_threads);
-        if (opts.taps != 0)
-            split.resize_taps(opts.taps, std::min<std::size_t>(opts.taps / 8, 16));
-        sample_rate_hz = split.sample_rate_hz();
-        taps = split.taps();
-        measurements = split.measurements();
-        irs = split.data();
-        delays.resize(measurements * kEars);
-        for (std::size_t m = 0; m < measurements; ++m)
-            for (std::size_t e = 0; e < kEars; ++e)
-                delays[m * kEars + e] =
-                    static_cast<float>(split.delay_samples(m, static_cast<Ear>(e)));
+        sample_rate_hz = set.sample_rate_hz();
+        taps = set.taps();
+        measurements = set.measurements();
+        irs.assign(measurements * kEars * taps, 0.0f);
+        delays.assign(measurements * kEars, 0.0f);
+        split_in_parallel(set, opts.build_threads);
+        if (opts.taps != 0 && opts.taps != taps)
+            resize(opts.taps);
     }
 
-    // Minimum-phase IRs with envelope-aligned delays; the measurements are cut into one
-    // block per thread (the result does not depend on the count).
-    static HrirSet split_minimum_phase(const HrirSet& set) {
-        // The delays come from the envelopes alone: the split need not measure its own.
-        MinimumPhaseOptions options;
-        options.delay = MinimumPhaseOptions::Delay::none;
-        HrirSet split = to_minimum_phase(set, options);
-        detail::align_split_delays(set, split);
-        return split;
-    }
-
-    static HrirSet split_in_parallel(const HrirSet& set, unsigned requested) {
-        const std::size_t M = set.measurements();
+    // Minimum-phase IRs and their delays (interp/filter_split.hpp); the measurements are
+    // cut into one block per thread (the result does not depend on the count).
+    void split_in_parallel(const HrirSet& set, unsigned requested) {
+        const std::size_t M = measurements;
         std::size_t threads = requested != 0 ? requested : std::thread::hardware_concurrency();
         threads = std::max<std::size_t>(1, std::min<std::size_t>(threads, M / 16));
-        if (threads == 1)
-            return split_minimum_phase(set);
-        HrirSet split(set.sample_rate_hz(), set.taps(), set.directions());
-        split.metadata = set.metadata;
-        split.delays_samples().assign(M * kEars, 0.0);
-        const std::size_t per_ear = set.taps(), per_m = kEars * per_ear;
+        if (threads == 1) {
+            detail::split_filters(set, 0, M, irs.data(), delays.data());
+            return;
+        }
         std::vector<std::exception_ptr> errors(threads);
         std::vector<std::thread> pool;
         for (std::size_t t = 0; t < threads; ++t)
             pool.emplace_back([&, t] {
                 try {
-                    const std::size_t begin = M * t / threads, end = M * (t + 1) / threads;
-                    HrirSet part(set.sample_rate_hz(), set.taps(),
-                                 std::vector<Direction>(set.directions().begin() + begin,
-                                                        set.directions().begin() + end));
-                    std::copy(set.data().begin() + begin * per_m, set.data().begin() + end * per_m,
-                              part.data().begin());
-                    const HrirSet done = split_minimum_phase(part);
-                    std::copy(done.data().begin(), done.data().end(),
-                              split.data().begin() + begin * per_m);
-                    std::copy(done.delays_samples().begin(), done.delays_samples().end(),
-                              split.delays_samples().begin() + begin * kEars);
+                    detail::split_filters(set, M * t / threads, M * (t + 1) / threads, irs.data(),
+                                          delays.data());
                 } catch (...) {
                     errors[t] = std::current_exception();
                 }
@@ -92,7 +68,15 @@ struct QueryEngine::Impl {
         for (const std::exception_ptr& e : errors)
             if (e)
                 std::rethrow_exception(e);
-        return split;
+    }
+
+    // Cuts or zero-pads every IR to `n` taps, fading the last few out when cutting.
+    void resize(std::size_t n) {
+        HrirSet split(sample_rate_hz, taps, directions);
+        split.data() = std::move(irs);
+        split.resize_taps(n, std::min<std::size_t>(n / 8, 16));
+        irs = std::move(split.data());
+        taps = n;
     }
 };
 

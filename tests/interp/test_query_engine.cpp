@@ -8,7 +8,7 @@
 #include <random>
 #include <thread>
 
-#include "interp/delay_alignment.hpp"
+#include "interp/filter_split.hpp"
 #include "pinna/query.hpp"
 #include "pinna/resample.hpp"
 #include "pinna/sofa.hpp"
@@ -33,21 +33,22 @@ TEST_CASE("query at a measured direction returns its minimum-phase IR and delay"
           "[interp][query]") {
     const HrirSet set = test::synthetic_set(100, 64);
     const QueryEngine engine(set);
-    // The engine's delays line the low-passed envelopes of the minimum-phase IR and the
-    // measured one up (interp/delay_alignment.hpp).
-    HrirSet split = to_minimum_phase(set);
-    detail::align_split_delays(set, split);
+    // The engine's filters are the split of each measured IR (interp/filter_split.hpp).
+    std::vector<float> irs(set.data().size()), split_delays(set.measurements() * kEars);
+    detail::split_filters(set, 0, set.measurements(), irs.data(), split_delays.data());
     REQUIRE(engine.taps() == 64);
     std::vector<float> left(64), right(64);
     EarDelays delays;
     for (std::size_t m = 0; m < set.measurements(); ++m) {
         engine.query(set.direction(m), left.data(), right.data(), delays);
+        const float* want_left = irs.data() + (m * kEars) * 64;
+        const float* want_right = want_left + 64;
         for (std::size_t t = 0; t < 64; ++t) {
-            REQUIRE(left[t] == Approx(split.ir(m, Ear::left)[t]).margin(1e-6));
-            REQUIRE(right[t] == Approx(split.ir(m, Ear::right)[t]).margin(1e-6));
+            REQUIRE(left[t] == Approx(want_left[t]).margin(1e-6));
+            REQUIRE(right[t] == Approx(want_right[t]).margin(1e-6));
         }
-        REQUIRE(delays.left_samples == Approx(split.delay_samples(m, Ear::left)).margin(1e-4));
-        REQUIRE(delays.right_samples == Approx(split.delay_samples(m, Ear::right)).margin(1e-4));
+        REQUIRE(delays.left_samples == Approx(split_delays[m * kEars]).margin(1e-4));
+        REQUIRE(delays.right_samples == Approx(split_delays[m * kEars + 1]).margin(1e-4));
     }
 }
 
