@@ -27,11 +27,11 @@ constexpr std::size_t kOversample = 4;
 
 }  // namespace
 
-// The bin loops below are most of a split; on x86-64 they are also compiled for AVX2 + FMA
+// The bin loops below are most of a split; on x86-64 they are also compiled for AVX2
 // (twice the SIMD width), chosen at load time when the CPU has them.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
     !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-#define PINNA_VECTOR_CLONES __attribute__((target_clones("arch=haswell", "default")))
+#define PINNA_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define PINNA_VECTOR_CLONES
 #endif
@@ -58,27 +58,38 @@ struct FilterSplitter::Impl {
         group_delay.resize(K + 1);
         excess_re.resize(K + 1);
         excess_im.resize(K + 1);
-        c_re.resize(K + 1);
-        c_im.resize(K + 1);
+        // The correlation reads bins 1 .. K in blocks of 8: zeros pad the last block.
+        const std::size_t padded = 1 + (K + 7) / 8 * 8;
+        c_re.assign(padded, 0.0f);
+        c_im.assign(padded, 0.0f);
+        omega.assign(padded, 0.0f);
+        omega_squared.assign(padded, 0.0f);
+        bin.assign(padded, 0.0f);
+        for (std::size_t k = 0; k <= K; ++k) {
+            const double w = kTwoPi * static_cast<double>(k) / static_cast<double>(L);
+            omega[k] = static_cast<float>(w);
+            omega_squared[k] = static_cast<float>(w * w);
+            bin[k] = static_cast<float>(k);
+        }
     }
 
     double split(const float* ir, float* min_phase) {
         std::fill(time.begin(), time.end(), 0.0f);
         std::copy(ir, ir + n, time.begin());
-        fft.forward(time.data(), X.data());
-        float peak = 0.0f;
-        for (std::size_t k = 0; k < B; ++k)
-            peak = std::max(peak, std::norm(X[k]));
-        if (!(peak > 0.0f) || !std::isfinite(peak)) {
+        const float largest = largest_magnitude(ir);
+        if (!(largest > 0.0f) || !std::isfinite(largest)) {
             std::fill(min_phase, min_phase + n, 0.0f);
             return 0.0;
         }
-        log_magnitude(peak);
-        fft.inverse(Y.data(), time.data());  // real cepstrum
-        // Fold: keep c[0] and c[L/2], double the causal part, drop the anti-causal part.
-        for (std::size_t t = 1; t < (L + 1) / 2; ++t)
-            time[t] *= 2.0f;
-        std::fill(time.begin() + static_cast<long>(L / 2 + 1), time.end(), 0.0f);
+        fft.forward(time.data(), X.data());
+        // No bin exceeds (n max|x|)^2: the floor is relative to that bound.
+        const float bound = static_cast<float>(n) * largest;
+        log_magnitude(bound * bound);
+        // The real cepstrum c is the inverse DFT of ln|X|, a real even sequence: its forward
+        // DFT is the same up to the 1/L scale, and a real-input FFT is cheaper than the
+        // complex-to-real one.
+        fft.forward(time.data(), Y.data());
+        fold_cepstrum();
         fft.forward(time.data(), Y.data());  // ln|X| + i (minimum phase)
         exponentiate();
         const double start = excess_group_delay();
@@ -87,17 +98,42 @@ struct FilterSplitter::Impl {
         return std::max(0.0, correlation_peak(start));
     }
 
+    // max |ir[t]|: non-negative floats order as their bit patterns do, and an integer
+    // maximum vectorises where a float one (NaN rules) does not.
+    PINNA_VECTOR_CLONES float largest_magnitude(const float* ir) const {
+        std::uint32_t largest = 0;
+        for (std::size_t t = 0; t < n; ++t) {
+            const std::uint32_t bits = float_to_bits(ir[t]) & 0x7fffffffu;
+            largest = bits > largest ? bits : largest;
+        }
+        return bits_to_float(largest);
+    }
+
     // Y = ln|X| (floored), as a real spectrum.
+    // time = ln|X| (floored) over the whole circle: bins 0 .. L/2 and their mirror images.
     PINNA_VECTOR_CLONES void log_magnitude(float peak) {
-        const float floor_power =
-            std::max(peak * static_cast<float>(std::pow(10.0, kMagnitudeFloorDb / 10.0)), 1e-37f);
-        float* y = reinterpret_cast<float*>(Y.data());
+        const float floor_power = std::max(peak * floor_ratio, 1e-37f);
+        float* __restrict v = time.data();
         const float* x = reinterpret_cast<const float*>(X.data());
         for (std::size_t k = 0; k < B; ++k) {
             const float p = x[2 * k] * x[2 * k] + x[2 * k + 1] * x[2 * k + 1];
-            y[2 * k] = 0.5f * fast_log(p > floor_power ? p : floor_power);
-            y[2 * k + 1] = 0.0f;
+            v[k] = 0.5f * fast_log(p > floor_power ? p : floor_power);
         }
+        for (std::size_t k = 1; k < (L + 1) / 2; ++k)
+            v[L - k] = v[k];
+    }
+
+    // time = the folded cepstrum from Y = L c (real): c[0] and, for even L, c[L/2] once,
+    // the causal part twice, the anti-causal part dropped.
+    void fold_cepstrum() {
+        const float scale = 1.0f / static_cast<float>(L);
+        const float* y = reinterpret_cast<const float*>(Y.data());
+        time[0] = y[0] * scale;
+        for (std::size_t t = 1; t < (L + 1) / 2; ++t)
+            time[t] = 2.0f * scale * y[2 * t];
+        if (L % 2 == 0)
+            time[L / 2] = y[L] * scale;
+        std::fill(time.begin() + static_cast<long>(L / 2 + 1), time.end(), 0.0f);
     }
 
     // Y = exp(Y): the minimum-phase spectrum; keeps its unit phasors for the delay.
@@ -147,25 +183,36 @@ struct FilterSplitter::Impl {
     }
 
     // r(t) = sum_k c_k e^{i w_k t} and f = |r|^2 with its first two derivatives in t.
-    void correlation(double t, double& f, double& f1, double& f2) const {
+    PINNA_VECTOR_CLONES void correlation(double t, double& f, double& f1, double& f2) const {
+        // e^{i w_k t} = e^{i k a} with a = w t reduced to [-pi, pi): |k a| stays small enough
+        // for fast_sincos. Single precision: f1 / f2, the Newton step, is good to ~1e-5
+        // samples.
         const double w = kTwoPi / static_cast<double>(L);
-        const double step_re = std::cos(w * t), step_im = std::sin(w * t);
-        double p_re = step_re, p_im = step_im;  // e^{i w_k t}, k = 1
-        double r_re = 0, r_im = 0, d_re = 0, d_im = 0, dd_re = 0, dd_im = 0;
-        for (std::size_t k = 1; k <= K; ++k) {
-            const double t_re = c_re[k] * p_re - c_im[k] * p_im;
-            const double t_im = c_re[k] * p_im + c_im[k] * p_re;
-            const double wk = w * static_cast<double>(k);
-            r_re += t_re;
-            r_im += t_im;
-            d_re -= wk * t_im;  // r' = sum i w_k c_k e^{...}
-            d_im += wk * t_re;
-            dd_re -= wk * wk * t_re;  // r'' = -sum w_k^2 c_k e^{...}
-            dd_im -= wk * wk * t_im;
-            const double next_re = p_re * step_re - p_im * step_im;
-            p_im = p_re * step_im + p_im * step_re;
-            p_re = next_re;
-        }
+        const float a = static_cast<float>(w * t - kTwoPi * std::floor(w * t / kTwoPi + 0.5));
+        // Eight independent partial sums per quantity (bins k, k + 8, ...): SIMD lanes
+        // without reassociating any sum.
+        constexpr std::size_t lanes = 8;
+        float acc[6][lanes] = {};
+        for (std::size_t k0 = 1; k0 <= K; k0 += lanes)
+            for (std::size_t j = 0; j < lanes; ++j) {
+                const std::size_t k = k0 + j;  // the arrays are padded past K with zeros
+                float s, c;
+                fast_sincos(bin[k] * a, s, c);
+                const float t_re = c_re[k] * c - c_im[k] * s;
+                const float t_im = c_re[k] * s + c_im[k] * c;
+                acc[0][j] += t_re;
+                acc[1][j] += t_im;
+                acc[2][j] -= omega[k] * t_im;  // r' = sum i w_k c_k e^{...}
+                acc[3][j] += omega[k] * t_re;
+                acc[4][j] -= omega_squared[k] * t_re;  // r'' = -sum w_k^2 c_k e^{...}
+                acc[5][j] -= omega_squared[k] * t_im;
+            }
+        double sum[6] = {};
+        for (int q = 0; q < 6; ++q)
+            for (std::size_t j = 0; j < lanes; ++j)
+                sum[q] += acc[q][j];
+        const double r_re = sum[0], r_im = sum[1], d_re = sum[2], d_im = sum[3], dd_re = sum[4],
+                     dd_im = sum[5];
         f = r_re * r_re + r_im * r_im;
         f1 = 2.0 * (d_re * r_re + d_im * r_im);
         f2 = 2.0 * (dd_re * r_re + dd_im * r_im) + 2.0 * (d_re * d_re + d_im * d_im);
@@ -196,12 +243,13 @@ struct FilterSplitter::Impl {
     }
 
     std::size_t n, L, B, K = 0;
+    const float floor_ratio = static_cast<float>(std::pow(10.0, kMagnitudeFloorDb / 10.0));
     double fs;
     RealFftF fft;
     AlignedVector<float> time;
     AlignedVector<std::complex<float>> X, Y;
     std::vector<float> cos_phase, sin_phase, lowpass_power, group_delay, c_re, c_im, excess_re,
-        excess_im;
+        excess_im, omega, omega_squared, bin;
 };
 
 FilterSplitter::FilterSplitter(std::size_t taps, double sample_rate_hz) {

@@ -28,18 +28,25 @@ struct QueryEngine::Impl {
     std::vector<Direction> directions;
     detail::SphericalTriangulation triangulation;
 
-    Impl(HrirSet set, const QueryEngineOptions& opts)
+    // `set` is valid, its delays applied.
+    Impl(const HrirSet& set, const QueryEngineOptions& opts)
         : options(opts), directions(set.directions()), triangulation(set.directions()) {
-        if (opts.sample_rate_hz != 0.0 && set.sample_rate_hz() != opts.sample_rate_hz)
-            set = resample(set, opts.sample_rate_hz);
+        if (opts.sample_rate_hz != 0.0 && set.sample_rate_hz() != opts.sample_rate_hz) {
+            build(resample(set, opts.sample_rate_hz));
+        } else {
+            build(set);
+        }
+    }
+
+    void build(const HrirSet& set) {
         sample_rate_hz = set.sample_rate_hz();
         taps = set.taps();
         measurements = set.measurements();
         irs.assign(measurements * kEars * taps, 0.0f);
         delays.assign(measurements * kEars, 0.0f);
-        split_in_parallel(set, opts.build_threads);
-        if (opts.taps != 0 && opts.taps != taps)
-            resize(opts.taps);
+        split_in_parallel(set, options.build_threads);
+        if (options.taps != 0 && options.taps != taps)
+            resize(options.taps);
     }
 
     // Minimum-phase IRs and their delays (interp/filter_split.hpp); the measurements are
@@ -88,7 +95,13 @@ QueryEngine::QueryEngine(const HrirSet& set, const QueryEngineOptions& options) 
         throw InvalidArgumentError(
             "QueryEngine: interpolation 'sh' is not a real-time method; use 'nearest' or "
             "'barycentric' (pinna::Interpolator offers 'sh')");
-    impl_ = std::make_unique<Impl>(with_delays_applied(set), options);
+    // Most sets have no delays: validated, they are used as they are (no copy).
+    if (set.has_delays()) {
+        impl_ = std::make_unique<Impl>(with_delays_applied(set), options);
+    } else {
+        set.validate();
+        impl_ = std::make_unique<Impl>(set, options);
+    }
 }
 
 QueryEngine::~QueryEngine() = default;
