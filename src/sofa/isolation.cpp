@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "core/install_paths.hpp"
 #include "pinna/error.hpp"
@@ -74,7 +75,10 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
     bool timed_out = !sent;
     const std::uint64_t max_bytes =
         std::uint64_t{limits.max_measurements} * kEars * limits.max_taps * 4 + (64u << 20);
-    char buffer[1 << 16];
+    // The answer comes after its length (serve()): reserved at once, it is read without
+    // reallocating, in large reads.
+    std::vector<char> buffer(1 << 20);
+    bool reserved = false;
     while (!timed_out) {
         const double left = deadline - now_s();
         if (left <= 0) {
@@ -85,12 +89,19 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
         const int ready = ::poll(&p, 1, static_cast<int>(left * 1000) + 1);
         if (ready <= 0)
             continue;  // EINTR or the deadline, checked above
-        const ssize_t got = ::read(fd, buffer, sizeof buffer);
+        const ssize_t got = ::read(fd, buffer.data(), buffer.size());
         if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
             continue;
         if (got <= 0)
             break;
-        bytes.append(buffer, static_cast<std::size_t>(got));
+        bytes.append(buffer.data(), static_cast<std::size_t>(got));
+        if (!reserved && bytes.size() >= sizeof(std::uint64_t)) {
+            reserved = true;
+            std::uint64_t announced = 0;
+            std::memcpy(&announced, bytes.data(), sizeof announced);
+            if (announced <= max_bytes)
+                bytes.reserve(sizeof announced + announced);
+        }
         if (bytes.size() > max_bytes)
             break;  // the decoder will call it damaged
     }
@@ -115,6 +126,14 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
         fail(role, name,
              "the isolated " + who + " returned nothing (exit status " +
                  std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+    // A complete answer is its announced length of bytes; anything else is left as it came,
+    // for the decoder to call damaged.
+    std::uint64_t announced = 0;
+    if (bytes.size() >= sizeof announced) {
+        std::memcpy(&announced, bytes.data(), sizeof announced);
+        if (announced == bytes.size() - sizeof announced)
+            bytes.erase(0, sizeof announced);
+    }
     return bytes;
 }
 

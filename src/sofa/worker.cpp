@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <new>
 
@@ -75,7 +76,11 @@ void serve(const Request& request, int fd) {
         rlimit cap{budget, budget};
         ::setrlimit(RLIMIT_AS, &cap);
     }
-    write_all(fd, run_request(request));
+    // The answer's length first, so that the parent can take it in without reallocating.
+    std::string answer = run_request(request);
+    const std::uint64_t length = answer.size();
+    write_all(fd, std::string(reinterpret_cast<const char*>(&length), sizeof length));
+    write_all(fd, answer);
 }
 
 std::string run_request(const Request& request) {
