@@ -149,6 +149,45 @@ Throughput measure_throughput(const QueryEngine& engine, MYSOFA_EASY* easy, bool
             *std::max_element(m.begin(), m.end())};
 }
 
+// The memory-traffic floor of a barycentric query: its three measured IR pairs read and one
+// pair written, 4 x 2 x taps floats. Timed here as that traffic alone: the same mixes, with
+// the measurements and weights of each direction looked up beforehand, so that only the
+// reads and writes (and the multiply-adds that ride on them) are left. Median ns per query
+// over `reps` passes.
+struct Floor {
+    double bytes_per_query = 0.0;
+    double mix_ns = 0.0;  ///< the mixes alone
+    double bytes_per_ns() const { return bytes_per_query / mix_ns; }
+};
+
+Floor measure_floor(const QueryEngine& engine, const std::vector<Vec3>& directions, int reps,
+                    double& sink) {
+    const std::size_t n = engine.taps();
+    std::vector<QueryWeights> weights(directions.size());
+    for (std::size_t i = 0; i < directions.size(); ++i)
+        engine.weights(directions[i], weights[i]);
+    std::vector<float> out(2 * n);
+    std::vector<double> ns;
+    for (int r = 0; r <= reps; ++r) {  // the first pass warms up
+        const double start = now_s();
+        for (const QueryWeights& w : weights) {
+            for (const Ear ear : {Ear::left, Ear::right}) {
+                float* __restrict y = out.data() + static_cast<std::size_t>(ear) * n;
+                const float* __restrict a = engine.measurement_ir(w.index[0], ear);
+                const float* __restrict b = engine.measurement_ir(w.index[1], ear);
+                const float* __restrict c = engine.measurement_ir(w.index[2], ear);
+                const float wa = w.weight[0], wb = w.weight[1], wc = w.weight[2];
+                for (std::size_t t = 0; t < n; ++t)
+                    y[t] = wa * a[t] + wb * b[t] + wc * c[t];
+            }
+            sink += out[0] + out[2 * n - 1];
+        }
+        if (r > 0)
+            ns.push_back(1e9 * (now_s() - start) / static_cast<double>(weights.size()));
+    }
+    return {4.0 * 2.0 * static_cast<double>(n) * sizeof(float), median(ns)};
+}
+
 // ---------------------------------------------------------------------------------------
 // Accuracy on held-out directions
 
@@ -211,6 +250,10 @@ struct Report {
     Throughput barycentric, nearest;
     double pinna_read_ms = 0.0, pinna_build_ms = 0.0, mysofa_open_ms = 0.0;
     double pinna_build_all_threads_ms = 0.0;  // QueryEngineOptions::build_threads = 0
+    // Medians of per-repetition ratios, (read_sofa + QueryEngine) / mysofa_open, each
+    // repetition timing the three back to back.
+    double open_ratio = 0.0, open_ratio_all_threads = 0.0;
+    Floor floor;
     std::size_t pinna_memory_bytes = 0, pinna_heap_bytes = 0, mysofa_heap_bytes = 0;
     std::size_t holdout_every = 0, held_out = 0, held_in = 0;
     Accuracy pinna_bary, pinna_near, mysofa_interp, mysofa_near;
@@ -263,6 +306,20 @@ Report run(const std::string& file, std::size_t queries, int reps, std::size_t e
     int filter_length = 0;
     rep.mysofa_open_ms =
         median_ms(5, [&] { open_mysofa(file, rep.fs, Normalise::loudness, filter_length); });
+    {
+        std::vector<double> one, all;
+        for (int r = 0; r < 7; ++r) {
+            const double open_ms = median_ms(
+                1, [&] { open_mysofa(file, rep.fs, Normalise::loudness, filter_length); });
+            const double pinna_ms = median_ms(1, [&] { QueryEngine e(read_sofa(file)); });
+            const double pinna_all_ms =
+                median_ms(1, [&] { QueryEngine e(read_sofa(file), all_threads); });
+            one.push_back(pinna_ms / open_ms);
+            all.push_back(pinna_all_ms / open_ms);
+        }
+        rep.open_ratio = median(one);
+        rep.open_ratio_all_threads = median(all);
+    }
 
     std::size_t before = heap_bytes();
     const QueryEngine engine(set);
@@ -281,6 +338,7 @@ Report run(const std::string& file, std::size_t queries, int reps, std::size_t e
     const std::vector<Vec3> directions = random_directions(queries, seed);
     rep.barycentric = measure_throughput(engine, easy.get(), true, directions, reps, sink);
     rep.nearest = measure_throughput(nearest_engine, easy.get(), false, directions, reps, sink);
+    rep.floor = measure_floor(engine, directions, reps, sink);
 
     // Accuracy on held-out directions.
     std::vector<std::size_t> in, out;
@@ -344,6 +402,12 @@ void print_markdown(const Report& r) {
     };
     row("interpolated (QueryEngine barycentric vs mysofa_getfilter_float)", r.barycentric);
     row("nearest (QueryEngine nearest vs mysofa_getfilter_float_nointerp)", r.nearest);
+    std::printf(
+        "\nMemory-traffic floor of an interpolated query: %.0f bytes (three IR pairs read, one "
+        "written); those mixes alone, measurements and weights looked up beforehand, take %.0f "
+        "ns (%.1f bytes/ns): the query takes **%.2fx** that floor.\n",
+        r.floor.bytes_per_query, r.floor.mix_ns, r.floor.bytes_per_ns(),
+        r.barycentric.pinna_ns() / r.floor.mix_ns);
     std::printf("\n| build | time (median of 5) | heap kept | reported |\n|---|---:|---:|---:|\n");
     std::printf("| pinna read_sofa | %.1f ms | | |\n", r.pinna_read_ms);
     std::printf("| pinna QueryEngine (from the read set) | %.1f ms | %s | memory_bytes() = %s |\n",
@@ -353,6 +417,11 @@ void print_markdown(const Report& r) {
                 std::thread::hardware_concurrency(), r.pinna_build_all_threads_ms);
     std::printf("| libmysofa mysofa_open (read + lookup + neighbours) | %.1f ms | %s | |\n",
                 r.mysofa_open_ms, kib(r.mysofa_heap_bytes).c_str());
+    std::printf(
+        "\nOpening, 7 repetitions of read_sofa + QueryEngine and mysofa_open back to back, "
+        "median of the per-repetition ratios: **%.2fx** mysofa_open with one build thread, "
+        "**%.2fx** with build_threads = 0.\n",
+        r.open_ratio, r.open_ratio_all_threads);
     std::printf(
         "\nHeld-out accuracy: every %zu-th direction removed (%zu held out, %zu kept), "
         "the kept ones written with pinna::write_sofa and opened by both libraries; "
@@ -399,7 +468,10 @@ std::string to_json(const Report& r) {
       << ",\n  \"pinna_read_ms\": " << r.pinna_read_ms
       << ", \"pinna_build_ms\": " << r.pinna_build_ms
       << ", \"pinna_build_all_threads_ms\": " << r.pinna_build_all_threads_ms
-      << ", \"libmysofa_open_ms\": " << r.mysofa_open_ms
+      << ", \"libmysofa_open_ms\": " << r.mysofa_open_ms << ", \"open_ratio\": " << r.open_ratio
+      << ", \"open_ratio_all_threads\": " << r.open_ratio_all_threads
+      << ",\n  \"floor_bytes_per_query\": " << r.floor.bytes_per_query
+      << ", \"floor_mix_ns\": " << r.floor.mix_ns
       << ",\n  \"pinna_memory_bytes\": " << r.pinna_memory_bytes
       << ", \"pinna_heap_bytes\": " << r.pinna_heap_bytes
       << ", \"libmysofa_heap_bytes\": " << r.mysofa_heap_bytes
