@@ -49,6 +49,11 @@ int main(int argc, char** argv) {
             v.push_back(f.mean);
         return v;
     }();
+    const double spectra_ms = median_ms([&] { (void)person.predict_spectra(features); });
+    std::printf(
+        "| anthropometric.pt | predict one subject, %zu directions, as dB + ITD | %.1f | "
+        "%.2f |\n",
+        person.grid().size(), spectra_ms, size_mb(person.info().path));
     const double predict_ms = median_ms([&] { (void)person.predict(features); });
     std::printf(
         "| anthropometric.pt | predict one subject, %zu directions, as HRIRs | %.1f | %.2f |\n",
@@ -73,9 +78,12 @@ int main(int argc, char** argv) {
     const pinna::LatentCodec codec;
     const double encode_ms = median_ms([&] { (void)codec.encode(full); });
     const pinna::LatentCodes codes = codec.encode(full);
+    const double decode_spectra_ms = median_ms([&] { (void)codec.decode_spectra(codes); });
     const double decode_ms = median_ms([&] { (void)codec.decode(codes); });
     std::printf("| autoencoder.pt | encode %zu directions x 2 ears | %.1f | %.2f |\n",
                 full.measurements(), encode_ms, size_mb(codec.info().path));
+    std::printf("| autoencoder.pt | decode %zu directions x 2 ears, as dB + ITD | %.1f | |\n",
+                full.measurements(), decode_spectra_ms);
     std::printf("| autoencoder.pt | decode %zu directions x 2 ears, as HRIRs | %.1f | |\n",
                 full.measurements(), decode_ms);
     return 0;

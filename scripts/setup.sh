@@ -7,6 +7,10 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libmysofa-dev libmysofa-utils libfftw3-dev libeigen3-dev libnetcdf-dev netcdf-bin libsndfile1-dev
   catch2 libtorch-dev libbenchmark-dev help2man
+  # LibTorch's matrix products call the system BLAS (libblas.so.3); with OpenBLAS installed
+  # the alternatives system points it there instead of the reference BLAS, 3-4x faster for
+  # the models (docs/benchmarks.md).
+  libopenblas0-pthread
   clang libclang-rt-14-dev clang-format
   python3 python3-dev python3-torch python3-numpy python3-scipy python3-netcdf4
   pybind11-dev python3-pybind11 python3-matplotlib python3-pytest

@@ -13,6 +13,16 @@
 #include <cstdint>
 #include <cstring>
 
+// Loops of these functions are also compiled for AVX2 (twice the SIMD width) on x86-64 with
+// GCC, chosen at load time when the CPU has it. Not under sanitizers (their runtimes and
+// ifunc resolvers do not mix).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define PINNA_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define PINNA_VECTOR_CLONES
+#endif
+
 namespace pinna::detail {
 
 inline float bits_to_float(std::uint32_t u) noexcept {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "dsp/fast_cepstrum.hpp"
 #include "dsp/fast_math.hpp"
 #include "dsp/fft.hpp"
 #include "pinna/error.hpp"
@@ -27,27 +28,15 @@ constexpr std::size_t kOversample = 4;
 
 }  // namespace
 
-// The bin loops below are most of a split; on x86-64 they are also compiled for AVX2
-// (twice the SIMD width), chosen at load time when the CPU has them.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-#define PINNA_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define PINNA_VECTOR_CLONES
-#endif
-
 struct FilterSplitter::Impl {
     Impl(std::size_t taps, double sample_rate_hz)
         : n(taps),
           L(fast_fft_size(kOversample * taps)),
           B(L / 2 + 1),
           fs(sample_rate_hz),
-          fft(L),
-          time(L),
-          X(B),
-          Y(B),
-          cos_phase(B),
-          sin_phase(B) {
+          cepstrum(L),
+          input(L),
+          X(B) {
         const double bin_hz = fs / static_cast<double>(L);
         K = std::min<std::size_t>(B - 1, static_cast<std::size_t>(kBandEdge * kLowpassHz / bin_hz));
         lowpass_power.resize(K + 1);
@@ -74,27 +63,20 @@ struct FilterSplitter::Impl {
     }
 
     double split(const float* ir, float* min_phase) {
-        std::fill(time.begin(), time.end(), 0.0f);
-        std::copy(ir, ir + n, time.begin());
         const float largest = largest_magnitude(ir);
         if (!(largest > 0.0f) || !std::isfinite(largest)) {
             std::fill(min_phase, min_phase + n, 0.0f);
             return 0.0;
         }
-        fft.forward(time.data(), X.data());
+        std::copy(ir, ir + n, input.begin());
+        std::fill(input.begin() + static_cast<long>(n), input.end(), 0.0f);
+        cepstrum.fft().forward(input.data(), X.data());
         // No bin exceeds (n max|x|)^2: the floor is relative to that bound.
         const float bound = static_cast<float>(n) * largest;
         log_magnitude(bound * bound);
-        // The real cepstrum c is the inverse DFT of ln|X|, a real even sequence: its forward
-        // DFT is the same up to the 1/L scale, and a real-input FFT is cheaper than the
-        // complex-to-real one.
-        fft.forward(time.data(), Y.data());
-        fold_cepstrum();
-        fft.forward(time.data(), Y.data());  // ln|X| + i (minimum phase)
-        exponentiate();
+        cepstrum.minimum_phase();
         const double start = excess_group_delay();
-        fft.inverse(Y.data(), time.data());
-        std::copy(time.begin(), time.begin() + static_cast<long>(n), min_phase);
+        cepstrum.impulse_response(min_phase, n);
         return std::max(0.0, correlation_peak(start));
     }
 
@@ -109,44 +91,14 @@ struct FilterSplitter::Impl {
         return bits_to_float(largest);
     }
 
-    // Y = ln|X| (floored), as a real spectrum.
-    // time = ln|X| (floored) over the whole circle: bins 0 .. L/2 and their mirror images.
+    // ln|X| (floored) into the cepstrum's input.
     PINNA_VECTOR_CLONES void log_magnitude(float peak) {
         const float floor_power = std::max(peak * floor_ratio, 1e-37f);
-        float* __restrict v = time.data();
+        float* __restrict v = cepstrum.log_magnitude();
         const float* x = reinterpret_cast<const float*>(X.data());
         for (std::size_t k = 0; k < B; ++k) {
             const float p = x[2 * k] * x[2 * k] + x[2 * k + 1] * x[2 * k + 1];
             v[k] = 0.5f * fast_log(p > floor_power ? p : floor_power);
-        }
-        for (std::size_t k = 1; k < (L + 1) / 2; ++k)
-            v[L - k] = v[k];
-    }
-
-    // time = the folded cepstrum from Y = L c (real): c[0] and, for even L, c[L/2] once,
-    // the causal part twice, the anti-causal part dropped.
-    void fold_cepstrum() {
-        const float scale = 1.0f / static_cast<float>(L);
-        const float* y = reinterpret_cast<const float*>(Y.data());
-        time[0] = y[0] * scale;
-        for (std::size_t t = 1; t < (L + 1) / 2; ++t)
-            time[t] = 2.0f * scale * y[2 * t];
-        if (L % 2 == 0)
-            time[L / 2] = y[L] * scale;
-        std::fill(time.begin() + static_cast<long>(L / 2 + 1), time.end(), 0.0f);
-    }
-
-    // Y = exp(Y): the minimum-phase spectrum; keeps its unit phasors for the delay.
-    PINNA_VECTOR_CLONES void exponentiate() {
-        float* y = reinterpret_cast<float*>(Y.data());
-        for (std::size_t k = 0; k < B; ++k) {
-            float s, c;
-            fast_sincos(y[2 * k + 1], s, c);
-            const float magnitude = fast_exp(y[2 * k]);
-            cos_phase[k] = c;
-            sin_phase[k] = s;
-            y[2 * k] = magnitude * c;
-            y[2 * k + 1] = magnitude * s;
         }
     }
 
@@ -155,7 +107,9 @@ struct FilterSplitter::Impl {
     // low-passed analytic signals. Also prepares the cross-spectrum for the peak search.
     PINNA_VECTOR_CLONES double excess_group_delay() {
         const float* x = reinterpret_cast<const float*>(X.data());
-        const float* y = reinterpret_cast<const float*>(Y.data());
+        const float* y = reinterpret_cast<const float*>(cepstrum.spectrum());
+        const float* cos_phase = cepstrum.cos_phase();
+        const float* sin_phase = cepstrum.sin_phase();
         const float to_samples = static_cast<float>(static_cast<double>(L) / kTwoPi);
         float* __restrict e_re = excess_re.data();
         float* __restrict e_im = excess_im.data();
@@ -245,11 +199,11 @@ struct FilterSplitter::Impl {
     std::size_t n, L, B, K = 0;
     const float floor_ratio = static_cast<float>(std::pow(10.0, kMagnitudeFloorDb / 10.0));
     double fs;
-    RealFftF fft;
-    AlignedVector<float> time;
-    AlignedVector<std::complex<float>> X, Y;
-    std::vector<float> cos_phase, sin_phase, lowpass_power, group_delay, c_re, c_im, excess_re,
-        excess_im, omega, omega_squared, bin;
+    FastCepstrum cepstrum;
+    AlignedVector<float> input;
+    AlignedVector<std::complex<float>> X;
+    std::vector<float> lowpass_power, group_delay, c_re, c_im, excess_re, excess_im, omega,
+        omega_squared, bin;
 };
 
 FilterSplitter::FilterSplitter(std::size_t taps, double sample_rate_hz) {

@@ -5,6 +5,8 @@
 
 #include <ATen/Parallel.h>
 
+#include <dlfcn.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -161,6 +163,12 @@ void set_torch_threads(int threads) {
         }
     });
     at::set_num_threads(threads);
+    // LibTorch's matrix products go to the system BLAS (libblas.so.3). OpenBLAS, when the
+    // alternatives system provides it, runs its own thread pool: give it the same count.
+    using SetThreads = void (*)(int);
+    if (auto set_blas_threads =
+            reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+        set_blas_threads(threads);
 }
 
 int torch_threads() {
