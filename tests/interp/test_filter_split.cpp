@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <random>
 #include <vector>
 
 #include "interp/delay_alignment.hpp"
@@ -97,4 +98,36 @@ TEST_CASE("on KEMAR the split's delays agree with the envelope alignment",
     CAPTURE(mean, within_quarter);
     REQUIRE(mean < 0.15);
     REQUIRE(within_quarter >= set.measurements() * 9 / 10);
+}
+
+TEST_CASE("the split handles any length and rate: finite IRs, delays of delayed impulses",
+          "[interp][split]") {
+    std::mt19937 rng(7);
+    std::normal_distribution<float> noise;
+    for (const double fs : {8000.0, 44100.0, 192000.0})
+        for (const std::size_t taps : {1u, 2u, 3u, 5u, 17u, 200u, 333u}) {
+            CAPTURE(fs, taps);
+            detail::FilterSplitter splitter(taps, fs);
+            std::vector<float> ir(taps), out(taps);
+            for (int trial = 0; trial < 5; ++trial) {
+                for (float& v : ir)
+                    v = noise(rng);
+                const double delay = splitter.split(ir.data(), out.data());
+                REQUIRE(std::isfinite(delay));
+                REQUIRE(delay >= 0.0);
+                for (float v : out)
+                    REQUIRE(std::isfinite(v));
+            }
+            // A unit impulse at d: its minimum-phase IR is the impulse at 0, its delay d
+            // (to a fraction of a sample where the band below 4.5 kHz has bins to go by).
+            const std::size_t d = taps / 3;
+            std::fill(ir.begin(), ir.end(), 0.0f);
+            ir[d] = 1.0f;
+            const double delay = splitter.split(ir.data(), out.data());
+            REQUIRE(out[0] == Approx(1.0f).margin(1e-3));
+            for (std::size_t t = 1; t < taps; ++t)
+                REQUIRE(std::abs(out[t]) < 1e-3f);
+            if (taps >= 17)
+                REQUIRE(delay == Approx(static_cast<double>(d)).margin(0.05));
+        }
 }
