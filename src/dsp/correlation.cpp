@@ -3,29 +3,52 @@
 #include <algorithm>
 
 namespace pinna::detail {
+namespace {
+
+// Work arrays of the correlations on this thread (grown to the largest size seen), so that
+// a correlation allocates nothing once a thread has done one of its size.
+struct Scratch {
+    AlignedVector<double> pad, circular;
+    AlignedVector<std::complex<double>> a, b;
+};
+
+Scratch& scratch(std::size_t L, std::size_t bins) {
+    thread_local Scratch s;
+    if (s.pad.size() < L) {
+        s.pad.resize(L);
+        s.circular.resize(L);
+    }
+    if (s.a.size() < bins) {
+        s.a.resize(bins);
+        s.b.resize(bins);
+    }
+    return s;
+}
+
+}  // namespace
 
 Correlator::Correlator(std::size_t n)
     : n_(n), fft_(fast_fft_size(2 * std::max<std::size_t>(n, 1) - 1)) {}
 
-AlignedVector<std::complex<double>> Correlator::cross_spectrum(const double* a,
-                                                               const double* b) const {
+// The circular correlation of a and b (L samples, lag d at index d mod L) into s.circular;
+// the cross spectrum A conj(B) stays in s.a.
+void Correlator::circular_correlation(const double* a, const double* b) const {
     const std::size_t L = fft_.size();
-    AlignedVector<double> pad(L, 0.0);
-    AlignedVector<std::complex<double>> A(fft_.bins()), B(fft_.bins());
-    std::copy(a, a + n_, pad.begin());
-    fft_.forward(pad.data(), A.data());
-    std::copy(b, b + n_, pad.begin());
-    fft_.forward(pad.data(), B.data());
-    for (std::size_t k = 0; k < A.size(); ++k)
-        A[k] *= std::conj(B[k]);
-    return A;
+    Scratch& s = scratch(L, fft_.bins());
+    std::fill(s.pad.begin(), s.pad.begin() + static_cast<long>(L), 0.0);
+    std::copy(a, a + n_, s.pad.begin());
+    fft_.forward(s.pad.data(), s.a.data());
+    std::copy(b, b + n_, s.pad.begin());
+    fft_.forward(s.pad.data(), s.b.data());
+    for (std::size_t k = 0; k < fft_.bins(); ++k)
+        s.a[k] *= std::conj(s.b[k]);
+    fft_.inverse(s.a.data(), s.circular.data());
 }
 
 std::vector<double> Correlator::correlate(const double* a, const double* b) const {
     const std::size_t L = fft_.size();
-    const AlignedVector<std::complex<double>> Z = cross_spectrum(a, b);
-    AlignedVector<double> circular(L);
-    fft_.inverse(Z.data(), circular.data());
+    circular_correlation(a, b);
+    const AlignedVector<double>& circular = scratch(L, fft_.bins()).circular;
     // Zero padding to L >= 2n - 1 keeps the circular result free of wrap-around.
     std::vector<double> out(2 * n_ - 1);
     for (long d = -static_cast<long>(n_) + 1; d < static_cast<long>(n_); ++d) {
@@ -37,17 +60,31 @@ std::vector<double> Correlator::correlate(const double* a, const double* b) cons
 }
 
 long Correlator::peak_lag(const double* a, const double* b) const {
-    const std::vector<double> c = correlate(a, b);
-    const auto it = std::max_element(c.begin(), c.end());  // first maximum
-    return static_cast<long>(it - c.begin()) - static_cast<long>(n_) + 1;
+    const std::size_t L = fft_.size();
+    circular_correlation(a, b);
+    const AlignedVector<double>& c = scratch(L, fft_.bins()).circular;
+    // The first maximum in lag order -(n-1) .. n-1: the smallest lag on ties.
+    const long n = static_cast<long>(n_);
+    long best = -n + 1;
+    double best_value =
+        c[best >= 0 ? static_cast<std::size_t>(best) : L - static_cast<std::size_t>(-best)];
+    for (long d = -n + 2; d < n; ++d) {
+        const double v = c[d >= 0 ? static_cast<std::size_t>(d) : L - static_cast<std::size_t>(-d)];
+        if (v > best_value) {
+            best_value = v;
+            best = d;
+        }
+    }
+    return best;
 }
 
 double Correlator::fractional_peak_lag(const double* a, const double* b, long min_lag,
                                        long max_lag) const {
     const std::size_t L = fft_.size();
-    const AlignedVector<std::complex<double>> Z = cross_spectrum(a, b);
-    AlignedVector<double> circular(L);
-    fft_.inverse(Z.data(), circular.data());
+    circular_correlation(a, b);
+    const Scratch& s = scratch(L, fft_.bins());
+    const AlignedVector<std::complex<double>>& Z = s.a;
+    const AlignedVector<double>& circular = s.circular;
     const long n = static_cast<long>(n_);
     const long lo = std::max(min_lag, -n + 1), hi = std::min(max_lag, n - 1);
     auto at = [&](long d) {

@@ -30,7 +30,7 @@ class Correlator {
     double fractional_peak_lag(const double* a, const double* b, long min_lag, long max_lag) const;
 
   private:
-    AlignedVector<std::complex<double>> cross_spectrum(const double* a, const double* b) const;
+    void circular_correlation(const double* a, const double* b) const;
 
     std::size_t n_;
     RealFft fft_;  // size L >= 2n - 1

@@ -6,22 +6,31 @@
 namespace pinna::detail {
 
 std::vector<double> HilbertEnvelope::envelope(const double* x) const {
+    std::vector<double> out(fft_.size());
+    envelope(x, out.data());
+    return out;
+}
+
+void HilbertEnvelope::envelope(const double* x, double* out) const {
     const std::size_t n = fft_.size();
-    AlignedVector<std::complex<double>> X(fft_.bins());
+    // Work arrays of this thread, grown to the largest size seen: no allocation per call.
+    thread_local AlignedVector<std::complex<double>> X;
+    thread_local AlignedVector<double> h;
+    if (X.size() < fft_.bins())
+        X.resize(fft_.bins());
+    if (h.size() < n)
+        h.resize(n);
     fft_.forward(x, X.data());
     // The analytic signal is x + i h, where h (the Hilbert transform) has the half spectrum
     // -i X[k] for 0 < k < n/2 and zero at DC and, for even n, at Nyquist.
     X[0] = 0.0;
-    for (std::size_t k = 1; k < X.size(); ++k)
+    for (std::size_t k = 1; k < fft_.bins(); ++k)
         X[k] *= std::complex<double>(0.0, -1.0);
     if (n % 2 == 0)
         X[n / 2] = 0.0;
-    AlignedVector<double> h(n);
     fft_.inverse(X.data(), h.data());
-    std::vector<double> envelope(n);
     for (std::size_t t = 0; t < n; ++t)
-        envelope[t] = std::sqrt(x[t] * x[t] + h[t] * h[t]);
-    return envelope;
+        out[t] = std::sqrt(x[t] * x[t] + h[t] * h[t]);
 }
 
 }  // namespace pinna::detail

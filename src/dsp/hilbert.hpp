@@ -13,6 +13,9 @@ class HilbertEnvelope {
   public:
     explicit HilbertEnvelope(std::size_t n) : fft_(n) {}
     std::vector<double> envelope(const double* x) const;
+    /// The same into `out` (size() values; it may be `x`).
+    void envelope(const double* x, double* out) const;
+    std::size_t size() const noexcept { return fft_.size(); }
 
   private:
     RealFft fft_;

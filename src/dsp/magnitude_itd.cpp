@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "dsp/shifted_itd.hpp"
 #include "pinna/delay.hpp"
 #include "pinna/error.hpp"
 #include "pinna/magnitude_itd.hpp"
@@ -64,7 +65,7 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
 
     const HrirSet mp = minimum_phase_hrirs(db, taps);
     HrirSet out(fs, taps, db.directions);
-    const ItdEstimator itd(fs, taps);
+    detail::ShiftedPairItd itd(fs, taps);
     const long base = std::lround(options.base_delay_samples);
     for (std::size_t m = 0; m < m_count; ++m) {
         const float* left = mp.ir(m, Ear::left);
@@ -72,25 +73,31 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
         float* out_left = out.ir(m, Ear::left);
         float* out_right = out.ir(m, Ear::right);
         // Delaying the right ear by d adds d to t_right - t_left.
+        const auto shift_left = [&](long extra) { return base + std::max(-extra, 0L); };
+        const auto shift_right = [&](long extra) { return base + std::max(extra, 0L); };
         const auto render = [&](long extra) {
-            delay_signal(left, taps, static_cast<double>(base + std::max(-extra, 0L)), out_left,
-                         taps);
-            delay_signal(right, taps, static_cast<double>(base + std::max(extra, 0L)), out_right,
-                         taps);
+            delay_signal(left, taps, static_cast<double>(shift_left(extra)), out_left, taps);
+            delay_signal(right, taps, static_cast<double>(shift_right(extra)), out_right, taps);
         };
         const long want = std::lround(spectra.itd_s[m] * fs);
         if (!options.match_metric_itd) {
             render(want);
             continue;
         }
+        // The metric ITD of the rendered pair, measured on the minimum-phase pair shifted
+        // (detail::ShiftedPairItd: bitwise what ItdEstimator gives on the rendered IRs).
+        itd.set_pair(left, right);
+        const auto measured = [&](long extra) {
+            return std::lround(itd.itd_samples(static_cast<std::size_t>(shift_left(extra)),
+                                               static_cast<std::size_t>(shift_right(extra))));
+        };
         // The metric is shift-equivariant up to the truncation at `taps` and the envelope's
         // circular FFT, so one correction is almost always exact; a second catches the rest.
-        long extra = want - std::lround(itd.itd_samples(left, right));
+        long extra = want - std::lround(itd.itd_samples(0, 0));
         long best_extra = extra;
         long best_error = -1;
         for (int attempt = 0; attempt < 3; ++attempt) {
-            render(extra);
-            const long error = std::lround(itd.itd_samples(out_left, out_right)) - want;
+            const long error = measured(extra) - want;
             if (best_error < 0 || std::labs(error) < best_error) {
                 best_error = std::labs(error);
                 best_extra = extra;
@@ -99,8 +106,7 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
                 break;
             extra -= error;
         }
-        if (best_extra != extra || best_error != 0)
-            render(best_extra);
+        render(best_extra);
     }
     return out;
 }

@@ -2,7 +2,11 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <random>
+#include <vector>
 
+#include "dsp/shifted_itd.hpp"
+#include "pinna/delay.hpp"
 #include "pinna/error.hpp"
 #include "pinna/grid.hpp"
 #include "pinna/magnitude_itd.hpp"
@@ -141,4 +145,35 @@ TEST_CASE("render_magnitude_itd refuses inconsistent input", "[magnitude_itd][er
     CHECK_THROWS_AS(render_magnitude_itd(s, o), InvalidArgumentError);
     s.itd_s[1] = std::nan("");
     CHECK_THROWS_AS(render_magnitude_itd(s), InvalidArgumentError);
+}
+
+TEST_CASE("ShiftedPairItd gives ItdEstimator's ITD of the delayed pair, bit for bit",
+          "[dsp][itd]") {
+    std::mt19937 rng(3);
+    std::normal_distribution<float> noise;
+    for (const std::size_t taps : {32u, 256u}) {
+        const double fs = 44100.0;
+        const ItdEstimator reference(fs, taps);
+        detail::ShiftedPairItd shifted(fs, taps);
+        std::vector<float> left(taps), right(taps), dl(taps), dr(taps);
+        for (int trial = 0; trial < 20; ++trial) {
+            // Decaying noise bursts with different onsets, as HRIRs look.
+            const std::size_t onset = static_cast<std::size_t>(trial) % 7;
+            for (std::size_t t = 0; t < taps; ++t) {
+                const float decay = std::exp(-static_cast<float>(t) / 12.0f);
+                left[t] = decay * noise(rng);
+                right[t] = t >= onset ? decay * noise(rng) : 0.0f;
+            }
+            shifted.set_pair(left.data(), right.data());
+            for (const std::size_t sl : {0u, 3u, 11u})
+                for (const std::size_t sr :
+                     {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{40}, taps}) {
+                    delay_signal(left.data(), taps, static_cast<double>(sl), dl.data(), taps);
+                    delay_signal(right.data(), taps, static_cast<double>(sr), dr.data(), taps);
+                    CAPTURE(taps, trial, sl, sr);
+                    REQUIRE(shifted.itd_samples(sl, sr) ==
+                            reference.itd_samples(dl.data(), dr.data()));
+                }
+        }
+    }
 }
