@@ -59,6 +59,11 @@ double onset_samples(const float* ir, std::size_t n, const OnsetOptions& options
 // ---------------------------------------------------------------------------------------
 // Interaural time difference
 
+/// The LAP ITD metric's low-pass (docs: metrics.md): a causal Butterworth of this order and
+/// cut-off, ItdEstimator's default.
+constexpr double kItdLowpassHz = 3000.0;
+constexpr int kItdLowpassOrder = 10;
+
 /// ITD of HRIR pairs of one length and sample rate. Plans its FFTs and designs its filter at
 /// construction; the estimates are const and safe to call from several threads at once
 /// (they allocate their own scratch, so they are not for an audio thread).
@@ -76,8 +81,8 @@ double onset_samples(const float* ir, std::size_t n, const OnsetOptions& options
 /// method on the derivative, within a sample of the whole-sample peak).
 class ItdEstimator {
   public:
-    ItdEstimator(double sample_rate_hz, std::size_t taps, double lowpass_hz = 3000.0,
-                 int lowpass_order = 10);
+    ItdEstimator(double sample_rate_hz, std::size_t taps, double lowpass_hz = kItdLowpassHz,
+                 int lowpass_order = kItdLowpassOrder);
     ~ItdEstimator();
     ItdEstimator(ItdEstimator&&) noexcept;
     ItdEstimator& operator=(ItdEstimator&&) noexcept;

@@ -254,7 +254,8 @@ Sign (pinna's everywhere): t_right - t_left, positive for sources on the left.
 itd_samples is the LAP challenge metric: 3 kHz 10th-order Butterworth low-pass, Hilbert
 envelopes, whole-sample cross-correlation peak; the fractional variants refine the peak.)")
         .def(py::init<double, std::size_t, double, int>(), py::arg("sample_rate_hz"),
-             py::arg("taps"), py::arg("lowpass_hz") = 3000.0, py::arg("lowpass_order") = 10)
+             py::arg("taps"), py::arg("lowpass_hz") = kItdLowpassHz,
+             py::arg("lowpass_order") = kItdLowpassOrder)
         .def_property_readonly("taps", &ItdEstimator::taps)
         .def_property_readonly("sample_rate_hz", &ItdEstimator::sample_rate_hz)
         .def(

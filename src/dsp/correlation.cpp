@@ -25,6 +25,11 @@ Scratch& scratch(std::size_t L, std::size_t bins) {
     return s;
 }
 
+// Where lag d (|d| < L) sits in a circular correlation of length L.
+std::size_t circular_index(long d, std::size_t L) {
+    return d >= 0 ? static_cast<std::size_t>(d) : L - static_cast<std::size_t>(-d);
+}
+
 }  // namespace
 
 Correlator::Correlator(std::size_t n)
@@ -51,11 +56,9 @@ std::vector<double> Correlator::correlate(const double* a, const double* b) cons
     const AlignedVector<double>& circular = scratch(L, fft_.bins()).circular;
     // Zero padding to L >= 2n - 1 keeps the circular result free of wrap-around.
     std::vector<double> out(2 * n_ - 1);
-    for (long d = -static_cast<long>(n_) + 1; d < static_cast<long>(n_); ++d) {
-        const std::size_t idx =
-            d >= 0 ? static_cast<std::size_t>(d) : L - static_cast<std::size_t>(-d);
-        out[static_cast<std::size_t>(d + static_cast<long>(n_) - 1)] = circular[idx];
-    }
+    for (long d = -static_cast<long>(n_) + 1; d < static_cast<long>(n_); ++d)
+        out[static_cast<std::size_t>(d + static_cast<long>(n_) - 1)] =
+            circular[circular_index(d, L)];
     return out;
 }
 
@@ -66,10 +69,9 @@ long Correlator::peak_lag(const double* a, const double* b) const {
     // The first maximum in lag order -(n-1) .. n-1: the smallest lag on ties.
     const long n = static_cast<long>(n_);
     long best = -n + 1;
-    double best_value =
-        c[best >= 0 ? static_cast<std::size_t>(best) : L - static_cast<std::size_t>(-best)];
+    double best_value = c[circular_index(best, L)];
     for (long d = -n + 2; d < n; ++d) {
-        const double v = c[d >= 0 ? static_cast<std::size_t>(d) : L - static_cast<std::size_t>(-d)];
+        const double v = c[circular_index(d, L)];
         if (v > best_value) {
             best_value = v;
             best = d;
@@ -87,9 +89,7 @@ double Correlator::fractional_peak_lag(const double* a, const double* b, long mi
     const AlignedVector<double>& circular = s.circular;
     const long n = static_cast<long>(n_);
     const long lo = std::max(min_lag, -n + 1), hi = std::min(max_lag, n - 1);
-    auto at = [&](long d) {
-        return circular[d >= 0 ? static_cast<std::size_t>(d) : L - static_cast<std::size_t>(-d)];
-    };
+    auto at = [&](long d) { return circular[circular_index(d, L)]; };
     long best = lo;
     for (long d = lo + 1; d <= hi; ++d)
         if (at(d) > at(best))

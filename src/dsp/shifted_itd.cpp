@@ -6,8 +6,7 @@ namespace pinna::detail {
 
 ShiftedPairItd::ShiftedPairItd(double sample_rate_hz, std::size_t taps)
     : n_(taps),
-      // ItdEstimator's defaults (pinna/time_domain.hpp): the metric's 3 kHz, 10th order.
-      sections_(butterworth_lowpass(10, 3000.0, sample_rate_hz)),
+      sections_(butterworth_lowpass(kItdLowpassOrder, kItdLowpassHz, sample_rate_hz)),
       hilbert_(taps),
       correlator_(taps) {
     for (int e = 0; e < 2; ++e) {

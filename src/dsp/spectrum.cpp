@@ -87,7 +87,7 @@ HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps) {
     // the peak), in single precision (detail::FastCepstrum): a model's output is rendered
     // in a few milliseconds.
     std::size_t L = 1;
-    while (L < 4 * std::max(spectrum_db.fft_size, taps))
+    while (L < MinimumPhaseOptions{}.oversample * std::max(spectrum_db.fft_size, taps))
         L <<= 1;
     detail::FastCepstrum cepstrum(L);
     const std::size_t bins = spectrum_db.bins(), fine = cepstrum.bins();

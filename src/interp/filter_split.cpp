@@ -11,15 +11,14 @@
 #include "dsp/fft.hpp"
 #include "pinna/error.hpp"
 #include "pinna/spectrum.hpp"
+#include "pinna/time_domain.hpp"
 
 namespace pinna::detail {
 namespace {
 
 constexpr double kTwoPi = 6.28318530717958647692;
-// The ITD metric's low-pass (a 10th-order Butterworth at 3 kHz); only its power response
+// The ITD metric's low-pass (kItdLowpassOrder, kItdLowpassHz); only its power response
 // |H|^2 = 1 / (1 + (f / fc)^20) weighs the bins here. Above 1.5 fc it is below 3e-4.
-constexpr double kLowpassHz = 3000.0;
-constexpr double kLowpassOrder = 10.0;
 constexpr double kBandEdge = 1.5;
 // Cepstrum FFT length over the IR length. The cepstrum is time-aliased at this length; on
 // MIT KEMAR the minimum-phase IRs keep the measured magnitude within 0.11 dB LSD on average
@@ -38,12 +37,13 @@ struct FilterSplitter::Impl {
           input(L),
           X(B) {
         const double bin_hz = fs / static_cast<double>(L);
-        K = std::min<std::size_t>(B - 1, static_cast<std::size_t>(kBandEdge * kLowpassHz / bin_hz));
+        K = std::min<std::size_t>(B - 1,
+                                  static_cast<std::size_t>(kBandEdge * kItdLowpassHz / bin_hz));
         lowpass_power.resize(K + 1);
         for (std::size_t k = 0; k <= K; ++k)
             lowpass_power[k] = static_cast<float>(
-                1.0 / (1.0 + std::pow(static_cast<double>(k) * bin_hz / kLowpassHz,
-                                      2.0 * kLowpassOrder)));
+                1.0 / (1.0 + std::pow(static_cast<double>(k) * bin_hz / kItdLowpassHz,
+                                      2.0 * kItdLowpassOrder)));
         group_delay.resize(K + 1);
         excess_re.resize(K + 1);
         excess_im.resize(K + 1);

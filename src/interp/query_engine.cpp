@@ -95,13 +95,7 @@ QueryEngine::QueryEngine(const HrirSet& set, const QueryEngineOptions& options) 
         throw InvalidArgumentError(
             "QueryEngine: interpolation 'sh' is not a real-time method; use 'nearest' or "
             "'barycentric' (pinna::Interpolator offers 'sh')");
-    // Most sets have no delays: validated, they are used as they are (no copy).
-    if (set.has_delays()) {
-        impl_ = std::make_unique<Impl>(with_delays_applied(set), options);
-    } else {
-        set.validate();
-        impl_ = std::make_unique<Impl>(set, options);
-    }
+    impl_ = std::make_unique<Impl>(with_delays_applied(set), options);
 }
 
 QueryEngine::~QueryEngine() = default;
