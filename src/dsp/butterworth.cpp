@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/vec_math.hpp"
+#include "dsp/biquad_pair.hpp"
 #include "pinna/error.hpp"
 #include "pinna/geometry.hpp"
 #include "pinna/time_domain.hpp"
@@ -59,30 +60,49 @@ std::vector<Biquad> butterworth_lowpass(int order, double cutoff_hz, double samp
     return sections;
 }
 
-void filter_sections(const std::vector<Biquad>& sections, const double* in, double* out,
+namespace {
+
+// `lanes` signals through the same K sections in lock step. Per signal the operations and
+// their order are those of a sample-by-sample pass through every section (transposed
+// direct form II, zero state), so every lane's result is bitwise what filtering it alone
+// gives. Section k at sample t waits only for section k-1 at t and for its own state, so
+// the recursions of the sections and of the lanes overlap in the CPU; with K fixed the
+// states stay in registers.
+//
+// With `unit_numerators`, sections 1 .. K-1 have b = (1, 2, 1) (a Butterworth low-pass with
+// its gain in section 0): 1 * x and 2 * x are then written x and x + x, which are exact,
+// so the results are bitwise the same with three multiplications fewer per section.
+template <std::size_t K, std::size_t Lanes, bool unit_numerators>
+void filter_lockstep(const Biquad* q, const double* const* in, double* const* out,
                      std::size_t n) noexcept {
-    // Transposed direct form II, zero initial state. Sample by sample through every
-    // section: section k at sample t waits only for section k-1 at t and for its own state,
-    // so the sections' recursions overlap in the CPU instead of running one whole pass
-    // after another (the same operations in the same order per section: same result).
-    constexpr std::size_t kMaxInterleaved = 16;
-    const std::size_t count = sections.size();
-    if (count <= kMaxInterleaved) {
-        double s1[kMaxInterleaved] = {};
-        double s2[kMaxInterleaved] = {};
-        for (std::size_t t = 0; t < n; ++t) {
-            double x = in[t];
-            for (std::size_t k = 0; k < count; ++k) {
-                const Biquad& q = sections[k];
-                const double y = q.b0 * x + s1[k];
-                s1[k] = q.b1 * x - q.a1 * y + s2[k];
-                s2[k] = q.b2 * x - q.a2 * y;
-                x = y;
+    double s1[K][Lanes] = {};
+    double s2[K][Lanes] = {};
+    for (std::size_t t = 0; t < n; ++t) {
+        double x[Lanes];
+        for (std::size_t l = 0; l < Lanes; ++l)
+            x[l] = in[l][t];
+        for (std::size_t k = 0; k < K; ++k)
+            for (std::size_t l = 0; l < Lanes; ++l) {
+                if (unit_numerators && k > 0) {
+                    const double y = x[l] + s1[k][l];
+                    s1[k][l] = (x[l] + x[l]) - q[k].a1 * y + s2[k][l];
+                    s2[k][l] = x[l] - q[k].a2 * y;
+                    x[l] = y;
+                    continue;
+                }
+                const double y = q[k].b0 * x[l] + s1[k][l];
+                s1[k][l] = q[k].b1 * x[l] - q[k].a1 * y + s2[k][l];
+                s2[k][l] = q[k].b2 * x[l] - q[k].a2 * y;
+                x[l] = y;
             }
-            out[t] = x;
-        }
-        return;
+        for (std::size_t l = 0; l < Lanes; ++l)
+            out[l][t] = x[l];
     }
+}
+
+// The same for any number of sections, one lane, with the states in memory.
+void filter_any(const std::vector<Biquad>& sections, const double* in, double* out,
+                std::size_t n) noexcept {
     if (in != out)
         std::copy(in, in + n, out);
     for (const Biquad& q : sections) {
@@ -96,5 +116,78 @@ void filter_sections(const std::vector<Biquad>& sections, const double* in, doub
         }
     }
 }
+
+template <std::size_t K, std::size_t Lanes>
+void filter_lockstep(const Biquad* q, bool unit_numerators, const double* const* in,
+                     double* const* out, std::size_t n) noexcept {
+    if (unit_numerators)
+        filter_lockstep<K, Lanes, true>(q, in, out, n);
+    else
+        filter_lockstep<K, Lanes, false>(q, in, out, n);
+}
+
+template <std::size_t Lanes>
+bool filter_fixed(const std::vector<Biquad>& sections, const double* const* in, double* const* out,
+                  std::size_t n) noexcept {
+    const Biquad* q = sections.data();
+    const bool unit =
+        std::all_of(sections.begin() + (sections.empty() ? 0 : 1), sections.end(),
+                    [](const Biquad& b) { return b.b0 == 1.0 && b.b1 == 2.0 && b.b2 == 1.0; });
+    switch (sections.size()) {
+        case 0:
+            for (std::size_t l = 0; l < Lanes; ++l)
+                if (in[l] != out[l])
+                    std::copy(in[l], in[l] + n, out[l]);
+            return true;
+        case 1:
+            filter_lockstep<1, Lanes>(q, unit, in, out, n);
+            return true;
+        case 2:
+            filter_lockstep<2, Lanes>(q, unit, in, out, n);
+            return true;
+        case 3:
+            filter_lockstep<3, Lanes>(q, unit, in, out, n);
+            return true;
+        case 4:
+            filter_lockstep<4, Lanes>(q, unit, in, out, n);
+            return true;
+        case 5:
+            filter_lockstep<5, Lanes>(q, unit, in, out, n);
+            return true;
+        case 6:
+            filter_lockstep<6, Lanes>(q, unit, in, out, n);
+            return true;
+        case 7:
+            filter_lockstep<7, Lanes>(q, unit, in, out, n);
+            return true;
+        case 8:
+            filter_lockstep<8, Lanes>(q, unit, in, out, n);
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
+void filter_sections(const std::vector<Biquad>& sections, const double* in, double* out,
+                     std::size_t n) noexcept {
+    if (!filter_fixed<1>(sections, &in, &out, n))
+        filter_any(sections, in, out, n);
+}
+
+namespace detail {
+
+void filter_sections_pair(const std::vector<Biquad>& sections, const double* in0, double* out0,
+                          const double* in1, double* out1, std::size_t n) noexcept {
+    const double* in[2] = {in0, in1};
+    double* out[2] = {out0, out1};
+    if (!filter_fixed<2>(sections, in, out, n)) {
+        filter_any(sections, in0, out0, n);
+        filter_any(sections, in1, out1, n);
+    }
+}
+
+}  // namespace detail
 
 }  // namespace pinna

@@ -61,8 +61,12 @@ PINNA_VECTOR_CLONES void FastCepstrum::exponentiate() {
 }
 
 void FastCepstrum::impulse_response(float* out, std::size_t n) {
-    fft_.inverse(spectrum_.data(), time_.data());
-    std::copy(time_.begin(), time_.begin() + static_cast<long>(std::min(n, L_)), out);
+    // inverse() scaled only where it is kept.
+    fft_.inverse_unscaled(spectrum_.data(), time_.data());
+    const float scale = 1.0f / static_cast<float>(L_);
+    const std::size_t kept = std::min(n, L_);
+    for (std::size_t t = 0; t < kept; ++t)
+        out[t] = time_[t] * scale;
 }
 
 }  // namespace pinna::detail

@@ -38,6 +38,18 @@ double leading_ear_delay_samples(const HrirSet& set) {
     return sum / static_cast<double>(mp.measurements());
 }
 
+namespace {
+
+// x[t] <- x[t - shift] (zero before the start), the IR cut at n: delay_signal's whole-sample
+// case, in place.
+void shift_in_place(float* x, std::size_t n, std::size_t shift) noexcept {
+    const std::size_t s = std::min(shift, n);
+    std::copy_backward(x, x + (n - s), x + n);
+    std::fill(x, x + s, 0.0f);
+}
+
+}  // namespace
+
 HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
                              const MagnitudeItdRenderOptions& options) {
     const SpectrumSet& db = spectra.db;
@@ -63,21 +75,20 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
     const std::size_t taps = options.taps == 0 ? db.fft_size : options.taps;
     const double fs = db.sample_rate_hz;
 
-    const HrirSet mp = minimum_phase_hrirs(db, taps);
-    HrirSet out(fs, taps, db.directions);
+    // The minimum-phase IRs are delayed where they are: each pair is measured (copied into
+    // the ITD estimator) before it is shifted.
+    HrirSet out = minimum_phase_hrirs(db, taps);
     detail::ShiftedPairItd itd(fs, taps);
     const long base = std::lround(options.base_delay_samples);
     for (std::size_t m = 0; m < m_count; ++m) {
-        const float* left = mp.ir(m, Ear::left);
-        const float* right = mp.ir(m, Ear::right);
-        float* out_left = out.ir(m, Ear::left);
-        float* out_right = out.ir(m, Ear::right);
+        float* left = out.ir(m, Ear::left);
+        float* right = out.ir(m, Ear::right);
         // Delaying the right ear by d adds d to t_right - t_left.
         const auto shift_left = [&](long extra) { return base + std::max(-extra, 0L); };
         const auto shift_right = [&](long extra) { return base + std::max(extra, 0L); };
         const auto render = [&](long extra) {
-            delay_signal(left, taps, static_cast<double>(shift_left(extra)), out_left, taps);
-            delay_signal(right, taps, static_cast<double>(shift_right(extra)), out_right, taps);
+            shift_in_place(left, taps, static_cast<std::size_t>(shift_left(extra)));
+            shift_in_place(right, taps, static_cast<std::size_t>(shift_right(extra)));
         };
         const long want = std::lround(spectra.itd_s[m] * fs);
         if (!options.match_metric_itd) {
@@ -85,15 +96,18 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
             continue;
         }
         // The metric ITD of the rendered pair, measured on the minimum-phase pair shifted
-        // (detail::ShiftedPairItd: bitwise what ItdEstimator gives on the rendered IRs).
+        // (detail::ShiftedPairItd: what ItdEstimator gives on the rendered IRs).
         itd.set_pair(left, right);
         const auto measured = [&](long extra) {
             return std::lround(itd.itd_samples(static_cast<std::size_t>(shift_left(extra)),
                                                static_cast<std::size_t>(shift_right(extra))));
         };
         // The metric is shift-equivariant up to the truncation at `taps` and the envelope's
-        // circular FFT, so one correction is almost always exact; a second catches the rest.
-        long extra = want - std::lround(itd.itd_samples(0, 0));
+        // circular FFT, so a correction from the pair's own ITD with both ears at the base
+        // delay (a quick estimate; the measurement after it is exact) is almost always
+        // right; a second catches the rest.
+        const auto base_shift = static_cast<std::size_t>(base);
+        long extra = want - std::lround(itd.estimate_samples(base_shift, base_shift));
         long best_extra = extra;
         long best_error = -1;
         for (int attempt = 0; attempt < 3; ++attempt) {

@@ -1,14 +1,26 @@
 // The LAP-metric ITD (ItdEstimator::itd_samples) of a pair of IRs delayed by whole samples,
 // for many delays of the same pair: each ear is low-passed once, and a delayed IR's
-// low-passed signal is the low-passed signal delayed (the causal filter starts from rest,
-// so the results are bitwise those of ItdEstimator on the delayed IRs). No allocation per
-// estimate. render_magnitude_itd uses it to match the metric ITD of what it renders.
+// low-passed signal is the low-passed signal delayed (the causal filter starts from rest).
+// No allocation per estimate. render_magnitude_itd uses it to match the metric ITD of what
+// it renders.
+//
+// Speed without changing the answer: the envelopes and their cross-correlation are first
+// computed in single precision. The whole-sample peak of that correlation is the peak of
+// the exact one whenever its lead over every other lag exceeds twice a bound on the
+// single-precision error (the rounding of the input, the FFTs' normwise error, the
+// square roots, propagated by Cauchy-Schwarz); ItdEstimator's double-precision peak is then
+// the same lag. Only where the lead is smaller (near-ties, silent IRs) is the estimate
+// recomputed in double precision, exactly as ItdEstimator does. Either way itd_samples()
+// returns ItdEstimator's result; the test compares them on shifted noise bursts and sets.
+
 #pragma once
 
+#include <complex>
 #include <cstddef>
 #include <vector>
 
 #include "dsp/correlation.hpp"
+#include "dsp/fft.hpp"
 #include "dsp/hilbert.hpp"
 #include "pinna/time_domain.hpp"
 
@@ -26,18 +38,61 @@ class ShiftedPairItd {
     /// `shift_left` and `shift_right` samples and cut at taps().
     double itd_samples(std::size_t shift_left, std::size_t shift_right);
 
+    /// The single-precision estimate of the same lag, without the check: equal to
+    /// itd_samples() except, rarely, where two lags of the correlation nearly tie.
+    double estimate_samples(std::size_t shift_left, std::size_t shift_right);
+
     std::size_t taps() const noexcept { return n_; }
 
+    /// How many itd_samples() calls so far fell back to double precision.
+    std::size_t exact_recomputations() const noexcept { return exact_count_; }
+
   private:
-    const double* envelope(int ear, std::size_t shift);
+    // One ear's shifted low-passed signal in single precision: its Hilbert envelope, the
+    // envelope's spectrum (zero-padded to the correlation's length) and their norms.
+    struct FastEar {
+        AlignedVector<float> signal, envelope;
+        AlignedVector<std::complex<float>> spectrum;
+        double signal_norm = 0.0, envelope_norm = 0.0;
+        double envelope_error = 0.0;  // bound on |envelope - exact envelope| (2-norm)
+        double norm_bound = 0.0;      // bound on the exact envelope's 2-norm
+        std::size_t shift = 0;
+        bool valid = false;
+    };
+    struct Peak {
+        long lag = 0;
+        bool certain = false;
+    };
+    struct LastPeak {  // fast_peak()'s last answer and the shifts it was for
+        bool valid = false;
+        std::size_t shift[2] = {0, 0};
+        Peak peak;
+    };
+
+    void prepare_fast(int ear, std::size_t shift);
+    Peak fast_peak();
+    double exact_itd_samples(std::size_t shift_left, std::size_t shift_right);
+    const double* exact_envelope(int ear, std::size_t shift);
 
     std::size_t n_;
     std::vector<Biquad> sections_;
-    HilbertEnvelope hilbert_;
+    std::vector<double> lowpassed_[2];
+    std::vector<double> energy_below_[2];  // energy_below_[e][k]: sum of lowpassed^2, t < k
+
+    // Single precision.
+    RealFftF hilbert_fft_, correlation_fft_;
+    FastEar fast_[2];
+    LastPeak last_;
+    AlignedVector<std::complex<float>> half_spectrum_, cross_spectrum_;
+    AlignedVector<float> hilbert_, circular_;
+
+    // Double precision: ItdEstimator's computation.
+    HilbertEnvelope hilbert_exact_;
     Correlator correlator_;
-    std::vector<double> lowpassed_[2], shifted_[2], envelope_[2];
+    std::vector<double> shifted_[2], envelope_[2];
     std::size_t envelope_shift_[2] = {0, 0};
     bool envelope_valid_[2] = {false, false};
+    std::size_t exact_count_ = 0;
 };
 
 }  // namespace pinna::detail

@@ -99,6 +99,9 @@ HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps) {
         lower[j] = std::min(static_cast<std::size_t>(p), bins - 1);
         weight[j] = static_cast<float>(std::min(p - static_cast<double>(lower[j]), 1.0));
     }
+    // L = 4 fft_size (the usual case: taps <= fft_size, a power of two): fine bin j = 4 k + r
+    // lies at coarse bin k with weight r / 4, i.e. lower[j] = k and weight[j] = weight[r].
+    const std::size_t ratio = L == 4 * spectrum_db.fft_size ? 4 : 0;
     const double db_to_ln = std::log(10.0) / 20.0;
     std::vector<float> coarse(bins + 1);
     for (std::size_t m = 0; m < spectrum_db.measurements(); ++m)
@@ -113,8 +116,23 @@ HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps) {
                 coarse[k] = static_cast<float>(std::max(db[k], floor_db) * db_to_ln);
             coarse[bins] = coarse[bins - 1];
             float* v = cepstrum.log_magnitude();
-            for (std::size_t j = 0; j < fine; ++j)
+            if (ratio == 4) {
+                // The same values, grouped by coarse bin (the weights repeat every 4 bins;
+                // fine = 4 (bins - 1) + 1).
+                const float w1 = weight[1], w2 = weight[2], w3 = weight[3];
+                for (std::size_t k = 0; k + 1 < bins; ++k) {
+                    const float a = coarse[k], b = coarse[k + 1];
+                    v[4 * k] = (1.0f - weight[0]) * a + weight[0] * b;
+                    v[4 * k + 1] = (1.0f - w1) * a + w1 * b;
+                    v[4 * k + 2] = (1.0f - w2) * a + w2 * b;
+                    v[4 * k + 3] = (1.0f - w3) * a + w3 * b;
+                }
+                const std::size_t j = fine - 1;
                 v[j] = (1.0f - weight[j]) * coarse[lower[j]] + weight[j] * coarse[lower[j] + 1];
+            } else {
+                for (std::size_t j = 0; j < fine; ++j)
+                    v[j] = (1.0f - weight[j]) * coarse[lower[j]] + weight[j] * coarse[lower[j] + 1];
+            }
             cepstrum.minimum_phase();
             cepstrum.impulse_response(out.ir(m, ear), taps);
         }

@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
+#include <utility>
+#include <vector>
 
 #include "pinna/error.hpp"
 #include "pinna/spectrum.hpp"
@@ -81,4 +84,31 @@ TEST_CASE("minimum-phase HRIRs from dB magnitudes keep the magnitudes") {
     // Minimum phase: the energy sits at the start, before any onset of the original.
     const double onset = pinna::onset_samples(mp.ir(0, Ear::left), 128);
     CHECK(onset < 1.0);
+}
+
+TEST_CASE("minimum_phase_hrirs follows the double-precision minimum_phase_from_magnitude") {
+    // fft 128, taps 128: the cepstrum is 4 x the spectrum's length (the grouped interpolation);
+    // fft 100 or taps 300: any other length (the general interpolation).
+    for (const auto& [fft, taps] :
+         {std::pair<std::size_t, std::size_t>{128, 128}, {128, 64}, {100, 100}, {128, 300}}) {
+        const pinna::HrirSet set = pinna::test::synthetic_set(5, fft, 44100.0);
+        const pinna::SpectrumSet db = pinna::magnitude_db(pinna::to_hrtf(set));
+        const pinna::HrirSet fast = pinna::minimum_phase_hrirs(db, taps);
+        REQUIRE(fast.taps() == taps);
+        for (std::size_t m = 0; m < 5; ++m)
+            for (Ear ear : {Ear::left, Ear::right}) {
+                std::vector<double> magnitude(db.bins());
+                for (std::size_t k = 0; k < db.bins(); ++k)
+                    magnitude[k] = std::pow(10.0, db.values(m, ear)[k] / 20.0);
+                const std::vector<float> reference =
+                    pinna::minimum_phase_from_magnitude(magnitude.data(), fft, taps);
+                float peak = 0.0f, worst = 0.0f;
+                for (std::size_t t = 0; t < taps; ++t) {
+                    peak = std::max(peak, std::fabs(reference[t]));
+                    worst = std::max(worst, std::fabs(reference[t] - fast.ir(m, ear)[t]));
+                }
+                CAPTURE(fft, taps, m);
+                CHECK(worst <= 1e-4f * peak);
+            }
+    }
 }

@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <random>
 #include <vector>
 
+#include "dsp/biquad_pair.hpp"
 #include "pinna/delay.hpp"
 #include "pinna/error.hpp"
 #include "pinna/hrir_set.hpp"
@@ -98,6 +100,64 @@ TEST_CASE("Butterworth cascade: impulse response as scipy's sosfilt, unit DC gai
     std::vector<double> ones(4000, 1.0);
     pinna::filter_sections(sos, ones.data(), ones.data(), ones.size());
     CHECK(ones.back() == Approx(1.0).epsilon(1e-9));
+}
+
+// One section after another over the whole signal: the textbook order of the cascade.
+static std::vector<double> cascade_reference(const std::vector<pinna::Biquad>& sections,
+                                             std::vector<double> x) {
+    for (const pinna::Biquad& q : sections) {
+        double s1 = 0.0, s2 = 0.0;
+        for (double& v : x) {
+            const double y = q.b0 * v + s1;
+            s1 = q.b1 * v - q.a1 * y + s2;
+            s2 = q.b2 * v - q.a2 * y;
+            v = y;
+        }
+    }
+    return x;
+}
+
+TEST_CASE("Biquad cascades: the lock-step paths give the section-by-section result bit for bit") {
+    std::mt19937 rng(11);
+    std::normal_distribution<double> noise;
+    std::uniform_real_distribution<double> coefficient(-0.9, 0.9);
+    std::vector<std::vector<pinna::Biquad>> cascades = {
+        pinna::butterworth_lowpass(10, 3000.0, 44100.0),  // b = (1, 2, 1) after the first
+        pinna::butterworth_lowpass(2, 5000.0, 48000.0),
+        pinna::butterworth_lowpass(18, 3000.0, 44100.0),  // 9 sections: the general path
+        {}};
+    std::vector<pinna::Biquad> arbitrary(5);  // stable, b not (1, 2, 1)
+    for (pinna::Biquad& q : arbitrary) {
+        q.b0 = coefficient(rng);
+        q.b1 = coefficient(rng);
+        q.b2 = coefficient(rng);
+        q.a1 = coefficient(rng);
+        q.a2 = 0.5 * coefficient(rng);
+    }
+    cascades.push_back(arbitrary);
+    arbitrary[3].b1 = 2.0;  // unit numerators in some sections only
+    arbitrary[3].b0 = arbitrary[3].b2 = 1.0;
+    cascades.push_back(arbitrary);
+    for (std::size_t c = 0; c < cascades.size(); ++c)
+        for (const std::size_t n : {0u, 1u, 7u, 300u}) {
+            std::vector<double> a(n), b(n);
+            for (std::size_t t = 0; t < n; ++t) {
+                a[t] = noise(rng) * std::exp(-static_cast<double>(t) / 40.0);
+                b[t] = noise(rng);
+            }
+            const std::vector<double> want_a = cascade_reference(cascades[c], a);
+            const std::vector<double> want_b = cascade_reference(cascades[c], b);
+            std::vector<double> one(n), pa = a, pb = b;
+            pinna::filter_sections(cascades[c], a.data(), one.data(), n);
+            pinna::detail::filter_sections_pair(cascades[c], pa.data(), pa.data(), pb.data(),
+                                                pb.data(), n);
+            CAPTURE(c, n);
+            for (std::size_t t = 0; t < n; ++t) {
+                REQUIRE(one[t] == want_a[t]);
+                REQUIRE(pa[t] == want_a[t]);
+                REQUIRE(pb[t] == want_b[t]);
+            }
+        }
 }
 
 TEST_CASE("Hilbert envelopes equal scipy's |hilbert(x)|") {
