@@ -17,18 +17,30 @@
 
 namespace {
 
-double median_ms(const std::function<void()>& f, int runs = 15) {
-    f();  // warm-up: first-call costs (graph optimisation, allocation) are not latency
-    std::vector<double> ms;
-    for (int i = 0; i < runs; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
-        f();
-        ms.push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                .count());
+// Medians of several tasks timed in turn (a, b, c, a, b, c, ...), so that the slow and fast
+// phases of a shared machine fall on all of them alike and their differences mean something.
+std::vector<double> medians_ms(const std::vector<std::function<void()>>& tasks, int runs = 15) {
+    std::vector<std::vector<double>> ms(tasks.size());
+    for (const auto& f : tasks)
+        f();  // warm-up: first-call costs (graph optimisation, allocation) are not latency
+    for (int i = 0; i < runs; ++i)
+        for (std::size_t k = 0; k < tasks.size(); ++k) {
+            const auto t0 = std::chrono::steady_clock::now();
+            tasks[k]();
+            ms[k].push_back(
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                    .count());
+        }
+    std::vector<double> out;
+    for (std::vector<double>& v : ms) {
+        std::sort(v.begin(), v.end());
+        out.push_back(v[v.size() / 2]);
     }
-    std::sort(ms.begin(), ms.end());
-    return ms[ms.size() / 2];
+    return out;
+}
+
+double median_ms(const std::function<void()>& f, int runs = 15) {
+    return medians_ms({f}, runs)[0];
 }
 
 double size_mb(const std::string& path) {
@@ -79,14 +91,16 @@ int main(int argc, char** argv) {
     const pinna::LatentCodec codec;
     const double encode_ms = median_ms([&] { (void)codec.encode(full); });
     const pinna::LatentCodes codes = codec.encode(full);
-    const double decode_spectra_ms = median_ms([&] { (void)codec.decode_spectra(codes); });
-    const double decode_ms = median_ms([&] { (void)codec.decode(codes); });
-    // The rendering alone (what decode adds to decode_spectra): the decoded spectra into
-    // minimum-phase HRIRs with the metric ITD matched.
+    // Decoding as spectra, as HRIRs, and the rendering alone (what decode adds to
+    // decode_spectra: the spectra into minimum-phase HRIRs with the metric ITD matched).
     const pinna::MagnitudeItd decoded = codec.decode_spectra(codes);
     pinna::MagnitudeItdRenderOptions render;
+    render.taps = codec.info().taps;
     render.base_delay_samples = std::max(0.0, codes.base_delay_samples);
-    const double render_ms = median_ms([&] { (void)pinna::render_magnitude_itd(decoded, render); });
+    const std::vector<double> decode =
+        medians_ms({[&] { (void)codec.decode_spectra(codes); }, [&] { (void)codec.decode(codes); },
+                    [&] { (void)pinna::render_magnitude_itd(decoded, render); }});
+    const double decode_spectra_ms = decode[0], decode_ms = decode[1], render_ms = decode[2];
     std::printf("| autoencoder.pt | encode %zu directions x 2 ears | %.1f | %.2f |\n",
                 full.measurements(), encode_ms, size_mb(codec.info().path));
     std::printf("| autoencoder.pt | decode %zu directions x 2 ears, as dB + ITD | %.1f | |\n",
