@@ -13,7 +13,8 @@ const char* const kUpsampleHelp =
     "usage: pinna upsample SPARSE.sofa -o OUT.sofa --grid REF.sofa|fibonacci:N|lebedev:N\n"
     "                      [--method nearest|barycentric|sh|neural] [--time-aligned]\n"
     "                      [--sh-order N] [--sh-lambda X] [--no-head-model]\n"
-    "                      [--model PATH] [--threads N]\n\n"
+    "                      [--model PATH] [--threads N] [--no-chain-eq]\n"
+    "                      [--population-offset]\n\n"
     "Interpolates a set measured at a few directions onto a dense grid and writes a\n"
     "conformant SimpleFreeFieldHRIR file (atomically).\n\n"
     "  --grid G          target directions: the directions of a SOFA file, or a generated\n"
@@ -28,10 +29,15 @@ const char* const kUpsampleHelp =
     "  --model PATH      neural: upsampling model (default: models/upsampler.pt, or\n"
     "                    $PINNA_MODEL_DIR/upsampler.pt)\n"
     "  --threads N       neural: threads for the model (default: LibTorch's choice)\n"
+    "  --no-chain-eq     neural: feed the measurements to the model as they are, without\n"
+    "                    taking another lab's level and colouring out (models/upsampler.md)\n"
+    "  --population-offset\n"
+    "                    neural: the baseline instead of the model's posterior: the\n"
+    "                    population average shifted by the measured sets' mean offset\n"
     "  -o, --output F    output SOFA file (required)\n";
 
 Args upsample_args(const Argv& argv) {
-    Args args(argv, {"--time-aligned", "--no-head-model"},
+    Args args(argv, {"--time-aligned", "--no-head-model", "--no-chain-eq", "--population-offset"},
               {"-o", "--output", "--grid", "--method", "--sh-order", "--sh-lambda", "--model",
                "--threads"});
     args.expect_positionals(1, "a sparse SOFA file");
@@ -52,6 +58,9 @@ int run_upsample(const Argv& argv) {
     for (const char* option : {"--model", "--threads"})
         if (args.has(option))
             throw UsageError(std::string(option) + " applies only to --method neural");
+    for (const char* flag : {"--no-chain-eq", "--population-offset"})
+        if (args.flag(flag))
+            throw UsageError(std::string(flag) + " applies only to --method neural");
     try {
         options.method = parse_interpolation_method(method);
     } catch (const Error& e) {

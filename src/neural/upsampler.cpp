@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "neural/model_file.hpp"
+#include "pinna/delay.hpp"
 #include "pinna/error.hpp"
 #include "pinna/grid.hpp"
 #include "pinna/neural/models.hpp"
@@ -30,6 +32,123 @@ MagnitudeItd from_outputs(const ModelInfo& info, const std::vector<Direction>& t
     for (std::size_t t = 0; t < itd.values.size(); ++t)
         out.itd_s[t] = kArchiveItdSign * static_cast<double>(itd.values[t]);
     return out;
+}
+
+// pinna::resample's pass band (default options) ends at about 0.837 of the lower Nyquist
+// frequency (-0.1 dB; -3 dB at 0.9): above that, a resampled input's magnitudes fall off.
+constexpr double kResampledPassBand = 0.83;
+
+// A measured set that had to be resampled: its dB magnitudes above the resampler's pass
+// band are replaced by the value of the last bin inside it, so that the model does not
+// read the anti-aliasing filter's roll-off as part of the HRTF.
+void hold_above_pass_band(MagnitudeItd& spectra, double input_rate_hz) {
+    SpectrumSet& db = spectra.db;
+    const double edge_hz = kResampledPassBand * 0.5 * std::min(input_rate_hz, db.sample_rate_hz);
+    const auto last = static_cast<std::size_t>(std::floor(edge_hz / db.frequency_hz(1)));
+    if (last + 1 >= db.bins())
+        return;
+    for (std::size_t m = 0; m < db.measurements(); ++m)
+        for (std::size_t e = 0; e < kEars; ++e) {
+            double* v = db.values(m, static_cast<Ear>(e));
+            std::fill(v + last + 1, v + db.bins(), v[last]);
+        }
+}
+
+// The model's dB spectra on the FFT grid of `fft_size` points at `sample_rate_hz`: linear
+// interpolation in frequency, the model's last bin (its Nyquist) held above it.
+SpectrumSet on_output_grid(const SpectrumSet& model_db, double sample_rate_hz,
+                           std::size_t fft_size) {
+    SpectrumSet out;
+    out.sample_rate_hz = sample_rate_hz;
+    out.fft_size = fft_size;
+    out.directions = model_db.directions;
+    const std::size_t bins = out.bins();
+    const std::size_t model_bins = model_db.bins();
+    out.data.resize(out.measurements() * kEars * bins);
+    const double model_bin_hz = model_db.sample_rate_hz / static_cast<double>(model_db.fft_size);
+    std::vector<std::size_t> lower(bins);
+    std::vector<double> frac(bins);
+    for (std::size_t k = 0; k < bins; ++k) {
+        const double x = out.frequency_hz(k) / model_bin_hz;
+        if (x >= static_cast<double>(model_bins - 1)) {
+            lower[k] = model_bins - 2;
+            frac[k] = 1.0;
+        } else {
+            lower[k] = static_cast<std::size_t>(x);
+            frac[k] = x - static_cast<double>(lower[k]);
+        }
+    }
+    for (std::size_t m = 0; m < out.measurements(); ++m)
+        for (std::size_t e = 0; e < kEars; ++e) {
+            const double* in = model_db.values(m, static_cast<Ear>(e));
+            double* o = out.values(m, static_cast<Ear>(e));
+            for (std::size_t k = 0; k < bins; ++k)
+                o[k] = in[lower[k]] + frac[k] * (in[lower[k] + 1] - in[lower[k]]);
+        }
+    return out;
+}
+
+// Per ear and bin, the mean over the measured directions of (measured - population) dB.
+std::vector<double> offset_from_population(const SpectrumSet& measured,
+                                           const SpectrumSet& population) {
+    const std::size_t bins = measured.bins(), S = measured.measurements();
+    std::vector<double> offset(kEars * bins, 0.0);
+    for (std::size_t m = 0; m < S; ++m)
+        for (std::size_t i = 0; i < kEars * bins; ++i)
+            offset[i] +=
+                measured.data[m * kEars * bins + i] - population.data[m * kEars * bins + i];
+    for (double& v : offset)
+        v /= static_cast<double>(S);
+    return offset;
+}
+
+// Adds `offset` (per ear and bin) to every direction of `db`, times `weight`.
+void add_offset(SpectrumSet& db, const std::vector<double>& offset, double weight) {
+    const std::size_t n = offset.size();
+    for (std::size_t m = 0; m < db.measurements(); ++m)
+        for (std::size_t i = 0; i < n; ++i)
+            db.data[m * n + i] += weight * offset[i];
+}
+
+// NeuralUpsampleOptions::equalize_chain: the measurement chain's estimate (the offset from
+// the population smoothed over +-16 bins, per ear) and the weight it gets from the larger
+// broadband level.
+constexpr std::size_t kChainSmoothingBins = 16;
+constexpr double kChainLevelTopHz = 20000.0;
+
+struct ChainEstimate {
+    std::vector<double> offset;  // per ear and bin, smoothed
+    double weight = 0.0;
+};
+
+ChainEstimate estimate_chain(const std::vector<double>& raw, const SpectrumSet& grid) {
+    const std::size_t bins = grid.bins();
+    ChainEstimate chain;
+    chain.offset.assign(raw.size(), 0.0);
+    double level = 0.0;
+    for (std::size_t e = 0; e < kEars; ++e) {
+        const double* x = raw.data() + e * bins;
+        double* y = chain.offset.data() + e * bins;
+        for (std::size_t k = 0; k < bins; ++k) {
+            const std::size_t lo = k >= kChainSmoothingBins ? k - kChainSmoothingBins : 0;
+            const std::size_t hi = std::min(bins - 1, k + kChainSmoothingBins);
+            double sum = 0.0;
+            for (std::size_t j = lo; j <= hi; ++j)
+                sum += x[j];
+            y[k] = sum / static_cast<double>(hi - lo + 1);
+        }
+        double sum = 0.0;
+        std::size_t count = 0;
+        for (std::size_t k = 1; k < bins && grid.frequency_hz(k) <= kChainLevelTopHz; ++k) {
+            sum += x[k];
+            ++count;
+        }
+        if (count > 0)
+            level = std::max(level, std::fabs(sum / static_cast<double>(count)));
+    }
+    chain.weight =
+        std::clamp((level - kChainLevelNoneDb) / (kChainLevelFullDb - kChainLevelNoneDb), 0.0, 1.0);
+    return chain;
 }
 
 }  // namespace
@@ -107,15 +226,51 @@ HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction
                             const NeuralUpsampleOptions& options) const {
     const ModelInfo& info = impl_->model.info;
     check_directions(targets, "Upsampler: target directions");
-    const HrirSet conformed = conform(measured, info.sample_rate_hz, info.taps);
-    const MagnitudeItd predicted = predict(magnitude_itd(conformed), targets);
+    // The measured ear signals at their own rate and length (delays applied), and as the
+    // model reads them (its rate and taps).
+    const HrirSet native = with_delays_applied(measured);
+    const HrirSet conformed = conform(native, info.sample_rate_hz, info.taps);
+    MagnitudeItd features = magnitude_itd(conformed);
+    if (native.sample_rate_hz() != conformed.sample_rate_hz())
+        hold_above_pass_band(features, native.sample_rate_hz());
+
+    MagnitudeItd predicted;
+    // An archive without "population" cannot say what a chain-free input looks like.
+    const bool has_population = impl_->model.module.has_method("population");
+    if (options.population_offset_baseline || (options.equalize_chain && has_population)) {
+        const std::vector<double> raw =
+            offset_from_population(features.db, population(conformed.directions()).db);
+        if (options.population_offset_baseline) {
+            predicted = population(targets);
+            add_offset(predicted.db, raw, 1.0);
+        } else {
+            const ChainEstimate chain = estimate_chain(raw, features.db);
+            add_offset(features.db, chain.offset, -chain.weight);
+            predicted = predict(features, targets);
+            add_offset(predicted.db, chain.offset, chain.weight);
+        }
+    } else {
+        predicted = predict(features, targets);
+    }
+
+    // Rendered at the input's rate and length. The minimum-phase responses come from a
+    // spectrum at least as fine as the model's (its taps' duration), cut to the length.
+    const double fs = native.sample_rate_hz();
+    const std::size_t taps = native.taps();
+    std::size_t fft_size = std::max<std::size_t>(
+        taps, static_cast<std::size_t>(
+                  std::ceil(static_cast<double>(info.taps) * fs / info.sample_rate_hz - 1e-9)));
+    fft_size += fft_size % 2;
+    MagnitudeItd spectra;
+    spectra.db = on_output_grid(predicted.db, fs, fft_size);
+    spectra.itd_s = predicted.itd_s;
     MagnitudeItdRenderOptions render;
-    render.taps = info.taps;
-    render.base_delay_samples = leading_ear_delay_samples(conformed);
-    HrirSet out = render_magnitude_itd(predicted, render);
+    render.taps = taps;
+    render.base_delay_samples = leading_ear_delay_samples(native);
+    HrirSet out = render_magnitude_itd(spectra, render);
     out.metadata = measured.metadata;
     if (options.keep_measured_within_deg >= 0.0) {
-        const SphericalIndex index(conformed.directions());
+        const SphericalIndex index(native.directions());
         const double min_cos = std::cos(deg_to_rad(options.keep_measured_within_deg));
         for (std::size_t t = 0; t < targets.size(); ++t) {
             std::size_t nearest = 0;
@@ -124,8 +279,8 @@ HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction
             if (cos_angle < min_cos)
                 continue;
             for (std::size_t e = 0; e < kEars; ++e) {
-                const float* src = conformed.ir(nearest, static_cast<Ear>(e));
-                std::copy(src, src + info.taps, out.ir(t, static_cast<Ear>(e)));
+                const float* src = native.ir(nearest, static_cast<Ear>(e));
+                std::copy(src, src + taps, out.ir(t, static_cast<Ear>(e)));
             }
         }
     }

@@ -74,7 +74,27 @@ struct NeuralUpsampleOptions {
     /// (the input's own, delays applied) instead of the model's posterior mean, which
     /// treats measurements as noisy (models/README.md). Negative: never.
     double keep_measured_within_deg = 0.5;
+    /// Take another lab's measurement chain out before the model and put it back after
+    /// (models/upsampler.md, "Other labs"): the per-ear mean difference between the
+    /// measured dB spectra and the model's population at the measured directions, smoothed
+    /// over +-16 bins of the model's spectrum, is subtracted from the input and added to
+    /// the output. It is applied in full when the larger of the two ears' broadband levels
+    /// (the mean of that difference up to 20 kHz) is at least kChainLevelFullDb away from
+    /// the population, not at all within kChainLevelNoneDb (the spread of the training
+    /// subjects: a set measured like them is left to the model), linearly between. Above
+    /// the upper threshold a change of gain of the input changes the output by exactly
+    /// that gain.
+    bool equalize_chain = true;
+    /// The baseline instead of the model's posterior: the population average at the targets
+    /// shifted, per ear and per frequency bin, by the mean difference between the measured
+    /// dB spectra and the population at the measured directions (no smoothing, no
+    /// threshold); ITDs are the population's. For comparisons (models/upsampler.md).
+    bool population_offset_baseline = false;
 };
+
+/// NeuralUpsampleOptions::equalize_chain's thresholds on the broadband level (dB).
+constexpr double kChainLevelNoneDb = 4.5;
+constexpr double kChainLevelFullDb = 7.5;
 
 /// Runs an archive of kind "upsampler" (models/upsampler.pt: a Gaussian-process posterior
 /// with a spherical-harmonic population prior; see models/README.md). Const methods are
@@ -91,10 +111,11 @@ class Upsampler {
     const ModelInfo& info() const noexcept;
 
     /// The one-call path. The measured set (delays applied) is resampled to the model's
-    /// rate if needed and cut (faded) or zero-padded to its taps; its magnitudes and metric
-    /// ITDs go through the model (when resampled, the magnitudes above the resampler's pass
-    /// band, 0.83 of the lower Nyquist frequency, are held at the last value inside it);
-    /// the predicted dB spectra are interpolated (linearly in
+    /// rate if needed and cut (faded) or zero-padded to its taps; its magnitudes (another
+    /// lab's level and colouring taken out and put back after, see
+    /// NeuralUpsampleOptions::equalize_chain) and metric ITDs go through the model (when resampled,
+    /// the magnitudes above the resampler's pass band, 0.83 of the lower Nyquist frequency, are
+    /// held at the last value inside it); the predicted dB spectra are interpolated (linearly in
     /// frequency, the model's Nyquist value held above it) onto an FFT grid at the measured
     /// set's rate and rendered (render_magnitude_itd) at that rate, with the measured set's
     /// leading_ear_delay_samples as base delay, cut to the measured set's length; targets

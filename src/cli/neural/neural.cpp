@@ -152,10 +152,14 @@ int run_upsample_neural(const Argv& argv) {
     const HrirSet sparse = read_sofa(sparse_path);
     const std::vector<Direction> grid = read_grid_argument(args.get("--grid"));
     const Upsampler model(args.get("--model", default_model_path(kUpsamplerModelFile)));
-    HrirSet dense = model.upsample(sparse, grid);
-    dense.metadata.set_attribute("Comment", "Upsampled by pinna (neural, " + model.info().name +
-                                                " " + model.info().version + ") from " +
-                                                std::to_string(sparse.measurements()) +
+    NeuralUpsampleOptions options;
+    options.equalize_chain = !args.flag("--no-chain-eq");
+    options.population_offset_baseline = args.flag("--population-offset");
+    HrirSet dense = model.upsample(sparse, grid, options);
+    const std::string what = options.population_offset_baseline ? "population + offset, " : "";
+    dense.metadata.set_attribute("Comment", "Upsampled by pinna (neural, " + what +
+                                                model.info().name + " " + model.info().version +
+                                                ") from " + std::to_string(sparse.measurements()) +
                                                 " directions of " + sparse_path);
     dense.metadata.comment = dense.metadata.attribute("Comment");
     write_sofa(dense, out);
