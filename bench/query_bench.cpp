@@ -250,6 +250,9 @@ struct Report {
     Throughput barycentric, nearest;
     double pinna_read_ms = 0.0, pinna_build_ms = 0.0, mysofa_open_ms = 0.0;
     double pinna_build_all_threads_ms = 0.0;  // QueryEngineOptions::build_threads = 0
+    // Where the opening time goes: the read without the isolating process, libmysofa's
+    // parse alone and the neighbour tables mysofa_open builds after it.
+    double pinna_read_in_process_ms = 0.0, mysofa_load_ms = 0.0, mysofa_neighbours_ms = 0.0;
     // Medians of per-repetition ratios, (read_sofa + QueryEngine) / mysofa_open, each
     // repetition timing the three back to back.
     double open_ratio = 0.0, open_ratio_all_threads = 0.0;
@@ -306,6 +309,26 @@ Report run(const std::string& file, std::size_t queries, int reps, std::size_t e
     int filter_length = 0;
     rep.mysofa_open_ms =
         median_ms(5, [&] { open_mysofa(file, rep.fs, Normalise::loudness, filter_length); });
+    {
+        SofaReadOptions in_process;
+        in_process.isolate = false;
+        rep.pinna_read_in_process_ms = median_ms(5, [&] { set = read_sofa(file, in_process); });
+        rep.mysofa_load_ms = median_ms(5, [&] {
+            int err = 0;
+            mysofa_free(mysofa_load(file.c_str(), &err));
+        });
+        int err = 0;
+        MYSOFA_HRTF* hrtf = mysofa_load(file.c_str(), &err);
+        if (hrtf) {
+            mysofa_tocartesian(hrtf);
+            MYSOFA_LOOKUP* lookup = mysofa_lookup_init(hrtf);
+            if (lookup)
+                rep.mysofa_neighbours_ms = median_ms(
+                    5, [&] { mysofa_neighborhood_free(mysofa_neighborhood_init(hrtf, lookup)); });
+            mysofa_lookup_free(lookup);
+            mysofa_free(hrtf);
+        }
+    }
     {
         std::vector<double> one, all;
         for (int r = 0; r < 7; ++r) {
@@ -410,6 +433,8 @@ void print_markdown(const Report& r) {
         r.barycentric.pinna_ns() / r.floor.mix_ns);
     std::printf("\n| build | time (median of 5) | heap kept | reported |\n|---|---:|---:|---:|\n");
     std::printf("| pinna read_sofa | %.1f ms | | |\n", r.pinna_read_ms);
+    std::printf("| pinna read_sofa, isolate = false (no worker process) | %.1f ms | | |\n",
+                r.pinna_read_in_process_ms);
     std::printf("| pinna QueryEngine (from the read set) | %.1f ms | %s | memory_bytes() = %s |\n",
                 r.pinna_build_ms, kib(r.pinna_heap_bytes).c_str(),
                 kib(r.pinna_memory_bytes).c_str());
@@ -417,6 +442,9 @@ void print_markdown(const Report& r) {
                 std::thread::hardware_concurrency(), r.pinna_build_all_threads_ms);
     std::printf("| libmysofa mysofa_open (read + lookup + neighbours) | %.1f ms | %s | |\n",
                 r.mysofa_open_ms, kib(r.mysofa_heap_bytes).c_str());
+    std::printf("| libmysofa mysofa_load alone (the parse) | %.1f ms | | |\n", r.mysofa_load_ms);
+    std::printf("| libmysofa mysofa_neighborhood_init alone | %.1f ms | | |\n",
+                r.mysofa_neighbours_ms);
     std::printf(
         "\nOpening, 7 repetitions of read_sofa + QueryEngine and mysofa_open back to back, "
         "median of the per-repetition ratios: **%.2fx** mysofa_open with one build thread, "
@@ -470,6 +498,9 @@ std::string to_json(const Report& r) {
       << ", \"pinna_build_all_threads_ms\": " << r.pinna_build_all_threads_ms
       << ", \"libmysofa_open_ms\": " << r.mysofa_open_ms << ", \"open_ratio\": " << r.open_ratio
       << ", \"open_ratio_all_threads\": " << r.open_ratio_all_threads
+      << ", \"pinna_read_in_process_ms\": " << r.pinna_read_in_process_ms
+      << ", \"libmysofa_load_ms\": " << r.mysofa_load_ms
+      << ", \"libmysofa_neighbours_ms\": " << r.mysofa_neighbours_ms
       << ",\n  \"floor_bytes_per_query\": " << r.floor.bytes_per_query
       << ", \"floor_mix_ns\": " << r.floor.mix_ns
       << ",\n  \"pinna_memory_bytes\": " << r.pinna_memory_bytes
