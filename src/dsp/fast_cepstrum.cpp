@@ -61,8 +61,8 @@ PINNA_VECTOR_CLONES void FastCepstrum::exponentiate() {
 }
 
 void FastCepstrum::impulse_response(float* out, std::size_t n) {
-    // inverse() scaled only where it is kept.
-    fft_.inverse_unscaled(spectrum_.data(), time_.data());
+    // inverse() scaled only where it is kept; the spectrum is scratch from here.
+    fft_.inverse_destroying(spectrum_.data(), time_.data());
     const float scale = 1.0f / static_cast<float>(L_);
     const std::size_t kept = std::min(n, L_);
     for (std::size_t t = 0; t < kept; ++t)

@@ -29,6 +29,12 @@ unsigned planner_flags(FftPlanning planning) {
     return (planning == FftPlanning::measure ? FFTW_MEASURE : FFTW_ESTIMATE) | FFTW_PRESERVE_INPUT;
 }
 
+// inverse_destroying's plan: FFTW's c2r may then work in its input (FFTW_DESTROY_INPUT is
+// FFTW's default for c2r) instead of copying it first.
+unsigned destroying_flags(FftPlanning planning) {
+    return planning == FftPlanning::measure ? FFTW_MEASURE : FFTW_ESTIMATE;
+}
+
 bool aligned(const void* p) noexcept {
     return reinterpret_cast<std::uintptr_t>(p) % kFftAlignment == 0;
 }
@@ -76,6 +82,7 @@ struct BasicRealFft<T>::Impl {
     // Planned on kFftAlignment-aligned arrays, so FFTW may use SIMD; executed only on such.
     typename Fftw<T>::Plan forward = nullptr;
     typename Fftw<T>::Plan inverse = nullptr;
+    typename Fftw<T>::Plan inverse_destroying = nullptr;
     T scale = 1;
 
     void destroy() noexcept {
@@ -83,6 +90,8 @@ struct BasicRealFft<T>::Impl {
             Fftw<T>::destroy(forward);
         if (inverse)
             Fftw<T>::destroy(inverse);
+        if (inverse_destroying)
+            Fftw<T>::destroy(inverse_destroying);
     }
 };
 
@@ -126,8 +135,9 @@ BasicRealFft<T>::BasicRealFft(std::size_t size, FftPlanning planning) : size_(si
             Fftw<T>::set_timelimit(kMeasureLimitS);
         impl->forward = Fftw<T>::r2c(n, real.data(), c, flags);
         impl->inverse = Fftw<T>::c2r(n, c, real.data(), flags);
+        impl->inverse_destroying = Fftw<T>::c2r(n, c, real.data(), destroying_flags(planning));
         Fftw<T>::set_timelimit(FFTW_NO_TIMELIMIT);
-        if (!impl->forward || !impl->inverse) {
+        if (!impl->forward || !impl->inverse || !impl->inverse_destroying) {
             impl->destroy();
             throw InvalidArgumentError("RealFft: FFTW could not plan a transform of size " +
                                        std::to_string(size));
@@ -189,6 +199,20 @@ void BasicRealFft<T>::inverse_unscaled(const Complex* in, T* out) const noexcept
         Scratch<T>& s = Scratch<T>::of_this_thread(size_);
         std::copy(in, in + bins(), s.spectrum.begin());
         Fftw<T>::exec_c2r(impl_->inverse, reinterpret_cast<C*>(s.spectrum.data()), s.real.data());
+        std::copy(s.real.begin(), s.real.begin() + size_, out);
+    }
+}
+
+template <typename T>
+void BasicRealFft<T>::inverse_destroying(Complex* in, T* out) const noexcept {
+    using C = typename Fftw<T>::Complex;
+    if (aligned(in) && aligned(out)) {
+        Fftw<T>::exec_c2r(impl_->inverse_destroying, reinterpret_cast<C*>(in), out);
+    } else {
+        Scratch<T>& s = Scratch<T>::of_this_thread(size_);
+        std::copy(in, in + bins(), s.spectrum.begin());
+        Fftw<T>::exec_c2r(impl_->inverse_destroying, reinterpret_cast<C*>(s.spectrum.data()),
+                          s.real.data());
         std::copy(s.real.begin(), s.real.begin() + size_, out);
     }
 }

@@ -84,6 +84,11 @@ class BasicRealFft {
     /// that fold the scale into their spectra (the renderer's filters).
     void inverse_unscaled(const Complex* in, T* out) const noexcept;
 
+    /// inverse_unscaled() free to overwrite `in` (left unspecified): FFTW's c2r then skips
+    /// the copy of its input, up to 1.7x faster at 256 points. For scratch spectra. Its own
+    /// plan, so its rounding may differ from inverse_unscaled()'s.
+    void inverse_destroying(Complex* in, T* out) const noexcept;
+
   private:
     struct Impl;
     std::size_t size_ = 0;

@@ -1,5 +1,7 @@
 // Hilbert envelope (magnitude of the analytic signal) with an n-point FFT, the way
 // scipy.signal.hilbert computes it (no zero padding, so the transform is circular).
+// HilbertEnvelope (double) is the LAP ITD metric's; HilbertEnvelopeF (single precision) is
+// the fast path of detail::ShiftedPairItd, which bounds its error.
 #pragma once
 
 #include <cstddef>
@@ -9,16 +11,21 @@
 
 namespace pinna::detail {
 
-class HilbertEnvelope {
+template <typename T>
+class BasicHilbertEnvelope {
   public:
-    explicit HilbertEnvelope(std::size_t n) : fft_(n) {}
-    std::vector<double> envelope(const double* x) const;
-    /// The same into `out` (size() values; it may be `x`).
-    void envelope(const double* x, double* out) const;
+    explicit BasicHilbertEnvelope(std::size_t n) : fft_(n) {}
+    std::vector<T> envelope(const T* x) const;
+    /// The same into `out` (size() values; it may be `x`). No allocation after a thread's
+    /// first call at this size (thread-local work arrays).
+    void envelope(const T* x, T* out) const;
     std::size_t size() const noexcept { return fft_.size(); }
 
   private:
-    RealFft fft_;
+    BasicRealFft<T> fft_;
 };
+
+using HilbertEnvelope = BasicHilbertEnvelope<double>;
+using HilbertEnvelopeF = BasicHilbertEnvelope<float>;
 
 }  // namespace pinna::detail

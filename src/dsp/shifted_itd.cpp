@@ -77,11 +77,9 @@ Top2 top2(const float* x, std::size_t n) {
 ShiftedPairItd::ShiftedPairItd(double sample_rate_hz, std::size_t taps)
     : n_(taps),
       sections_(butterworth_lowpass(kItdLowpassOrder, kItdLowpassHz, sample_rate_hz)),
-      hilbert_fft_(taps),
-      correlation_fft_(fast_fft_size(2 * std::max<std::size_t>(taps, 1) - 1)),
-      half_spectrum_(hilbert_fft_.bins()),
-      cross_spectrum_(correlation_fft_.bins()),
       hilbert_(taps),
+      correlation_fft_(fast_fft_size(2 * std::max<std::size_t>(taps, 1) - 1)),
+      cross_spectrum_(correlation_fft_.bins()),
       circular_(correlation_fft_.size()),
       hilbert_exact_(taps),
       correlator_(taps) {
@@ -125,23 +123,10 @@ void ShiftedPairItd::prepare_fast(int ear, std::size_t shift) {
         f.signal[t] = static_cast<float>(y[t - s]);
     f.signal_norm = std::sqrt(energy_below_[ear][n_ - s]);
 
-    // The Hilbert transform: -i X on the positive frequencies, zero at DC and Nyquist
-    // (HilbertEnvelope's definition), then the magnitude of the analytic signal.
-    hilbert_fft_.forward(f.signal.data(), half_spectrum_.data());
-    const std::size_t bins = hilbert_fft_.bins();
-    half_spectrum_[0] = 0.0f;
-    for (std::size_t k = 1; k < bins; ++k)
-        half_spectrum_[k] =
-            std::complex<float>(half_spectrum_[k].imag(), -half_spectrum_[k].real());
-    if (n_ % 2 == 0)
-        half_spectrum_[n_ / 2] = 0.0f;
-    hilbert_fft_.inverse(half_spectrum_.data(), hilbert_.data());
+    hilbert_.envelope(f.signal.data(), f.envelope.data());  // the first n_ of L values
     double energy = 0.0;
-    for (std::size_t t = 0; t < n_; ++t) {
-        const float v = std::sqrt(f.signal[t] * f.signal[t] + hilbert_[t] * hilbert_[t]);
-        f.envelope[t] = v;
-        energy += static_cast<double>(v) * v;
-    }
+    for (std::size_t t = 0; t < n_; ++t)
+        energy += static_cast<double>(f.envelope[t]) * f.envelope[t];
     f.envelope_norm = std::sqrt(energy);
     // Envelope error (2-norm): the input's rounding, the forward and inverse FFT of the
     // Hilbert transform, the square roots.
@@ -163,7 +148,10 @@ ShiftedPairItd::Peak ShiftedPairItd::fast_peak() {
         const float br = b.spectrum[k].real(), bi = b.spectrum[k].imag();
         cross_spectrum_[k] = std::complex<float>(ar * br + ai * bi, ai * br - ar * bi);
     }
-    correlation_fft_.inverse(cross_spectrum_.data(), circular_.data());
+    correlation_fft_.inverse_destroying(cross_spectrum_.data(), circular_.data());
+    const float scale = 1.0f / static_cast<float>(correlation_fft_.size());  // as inverse()
+    for (float& v : circular_)
+        v *= scale;
 
     // Lags -(n-1) .. n-1 in order: the negative ones sit at the end of the circular
     // correlation. The peak is the first maximum (Correlator::peak_lag's tie rule), the

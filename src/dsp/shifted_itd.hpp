@@ -80,11 +80,12 @@ class ShiftedPairItd {
     std::vector<double> energy_below_[2];  // energy_below_[e][k]: sum of lowpassed^2, t < k
 
     // Single precision.
-    RealFftF hilbert_fft_, correlation_fft_;
+    HilbertEnvelopeF hilbert_;
+    RealFftF correlation_fft_;
     FastEar fast_[2];
     LastPeak last_;
-    AlignedVector<std::complex<float>> half_spectrum_, cross_spectrum_;
-    AlignedVector<float> hilbert_, circular_;
+    AlignedVector<std::complex<float>> cross_spectrum_;
+    AlignedVector<float> circular_;
 
     // Double precision: ItdEstimator's computation.
     HilbertEnvelope hilbert_exact_;
