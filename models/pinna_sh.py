@@ -13,41 +13,54 @@ import torch
 
 @torch.jit.script
 def real_sh(unit: torch.Tensor, order: int) -> torch.Tensor:
-    """unit [P, 3] (not necessarily normalised) -> [P, (order+1)^2] real SH values."""
+    """unit [P, 3] (not necessarily normalised) -> [P, (order+1)^2] real SH values.
+
+    The associated Legendre functions P_l^m(z) of all orders m are advanced one degree l
+    at a time as rows of width order + 1 (zero for m > l), then gathered into the basis;
+    a few tensor operations per degree, none per coefficient. (The coefficient tables are
+    computed as tensors: TorchScript's torch.tensor(List[float]) rounds through float32.)"""
     v = unit / torch.linalg.norm(unit, dim=1, keepdim=True)
-    x = v[:, 0]
-    y = v[:, 1]
-    z = v[:, 2].clamp(-1.0, 1.0)
+    # computed transposed (points across, functions down), returned as a transposed view
+    z = v[:, 2].clamp(-1.0, 1.0).unsqueeze(0)
     s = torch.sqrt(torch.clamp(1.0 - z * z, min=0.0))
-    phi = torch.atan2(y, x)
-    n = unit.shape[0]
-    # associated Legendre P_l^m(z) without Condon-Shortley phase, stored as list[l][m]
-    p: List[List[torch.Tensor]] = []
-    for l in range(order + 1):
-        row: List[torch.Tensor] = []
-        for m in range(l + 1):
-            row.append(torch.zeros(n, dtype=unit.dtype, device=unit.device))
-        p.append(row)
-    p[0][0] = torch.ones(n, dtype=unit.dtype, device=unit.device)
-    for m in range(1, order + 1):
-        p[m][m] = p[m - 1][m - 1] * s * float(2 * m - 1)
-    for m in range(0, order):
-        p[m + 1][m] = z * float(2 * m + 1) * p[m][m]
-    for m in range(0, order + 1):
-        for l in range(m + 2, order + 1):
-            p[l][m] = (z * float(2 * l - 1) * p[l - 1][m] - float(l + m - 1) * p[l - 2][m]) / float(l - m)
-    cols: List[torch.Tensor] = []
-    for l in range(order + 1):
-        for mm in range(-l, l + 1):
-            m = abs(mm)
-            norm = math.sqrt((2.0 * l + 1.0) / (4.0 * math.pi) * math.exp(math.lgamma(l - m + 1.0) - math.lgamma(l + m + 1.0)))
-            if m == 0:
-                cols.append(norm * p[l][0])
-            elif mm > 0:
-                cols.append(math.sqrt(2.0) * norm * p[l][m] * torch.cos(float(m) * phi))
-            else:
-                cols.append(math.sqrt(2.0) * norm * p[l][m] * torch.sin(float(m) * phi))
-    return torch.stack(cols, dim=1)
+    phi = torch.atan2(v[:, 1], v[:, 0]).unsqueeze(0)
+    dt = unit.dtype
+    dev = unit.device
+    n1 = order + 1
+    ms = torch.arange(n1, dtype=dt, device=dev).unsqueeze(1)  # order m down the rows
+    ls = ms.transpose(0, 1)  # degree l across
+    below = (ms < ls).to(dt)  # [m, l]: m < l
+    safe = torch.clamp(ls - ms, min=1.0)
+    # P_l^m = (z (2l - 1) P_{l-1}^m - (l + m - 1) P_{l-2}^m) / (l - m) for m < l
+    ca = (below * (2.0 * ls - 1.0) / safe).transpose(0, 1).unsqueeze(2)  # [l, m, 1]
+    cb = (below * (ls + ms - 1.0) / safe).transpose(0, 1).unsqueeze(2)
+    # P_l^l = (2l - 1)!! sin^l(theta), without the Condon-Shortley phase
+    diag = torch.pow(s, ms) * torch.cumprod(torch.clamp(2.0 * ms - 1.0, min=1.0), dim=0)  # [m, P]
+    onehot = torch.eye(n1, dtype=dt, device=dev).unsqueeze(2)
+    rows: List[torch.Tensor] = [diag * onehot[0]]
+    prev2 = torch.zeros_like(diag)
+    prev = rows[0]
+    for l in range(1, n1):
+        row = z * prev * ca[l] - prev2 * cb[l] + diag * onehot[l]
+        rows.append(row)
+        prev2 = prev
+        prev = row
+    p = torch.stack(rows, dim=0).reshape(n1 * n1, unit.shape[0])  # row l * n1 + m
+    # the basis index l*l + l + m', m' = -l .. l
+    idx = torch.arange(n1 * n1, device=dev)
+    deg = torch.floor(torch.sqrt(idx.to(dt) + 0.5)).to(torch.long)
+    mm = idx - deg * deg - deg
+    am = torch.abs(mm)
+    degf = deg.to(dt)
+    amf = am.to(dt)
+    norm = torch.sqrt((2.0 * degf + 1.0) / (4.0 * math.pi)
+                      * torch.exp(torch.lgamma(degf - amf + 1.0) - torch.lgamma(degf + amf + 1.0)))
+    norm = norm * (1.0 + (math.sqrt(2.0) - 1.0) * (am > 0).to(dt))
+    mphi = ms * phi
+    trig = torch.cat([torch.cos(mphi), torch.sin(mphi)], dim=0)  # cos(m phi) for m >= 0, sin(|m| phi)
+    trow = torch.where(mm >= 0, am, am + n1)
+    y = p.index_select(0, deg * n1 + am) * trig.index_select(0, trow) * norm.unsqueeze(1)
+    return y.transpose(0, 1)
 
 
 def sh_degrees(order):

@@ -68,6 +68,39 @@ def _gp_solve(ys: torch.Tensor, mu_s: torch.Tensor, basis_s: torch.Tensor, cos_s
     return w, out
 
 
+def _band_terms(Linv: torch.Tensor, bg: torch.Tensor, rg: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """One band's share of the weights' normal equations. Linv = L^-1 with L L^T = rho, the
+    band's residual covariance at the measured directions; bg [n, K, S] the basis and rg
+    [n, S] the prior residual of its n channels (divided by their standard deviations).
+    Returns Wk [K, n*S], the rows of bg L^-T per weight, and v = rg L^-T [n, S]: the band
+    adds Wk Wk^T to the weights' precision and Wk v to the right-hand side. bg and Linv
+    may be single precision (Wk then is); v is computed in rg's precision."""
+    n = bg.shape[0]
+    K = bg.shape[1]
+    S = bg.shape[2]
+    W = bg.reshape(n * K, S) @ Linv.to(bg.dtype).transpose(0, 1)
+    Wk = W.reshape(n, K, S).transpose(0, 1).reshape(K, n * S)
+    return Wk, rg @ Linv.transpose(0, 1)
+
+
+def _weights(terms: List[Tuple[torch.Tensor, torch.Tensor]], prior_var: torch.Tensor) -> torch.Tensor:
+    """Posterior mean of the shared weights from every band's (Wk, v)."""
+    A = torch.diag(1.0 / prior_var)
+    b = torch.zeros(prior_var.shape[0], dtype=prior_var.dtype, device=prior_var.device)
+    for Wk, v in terms:
+        A = A + (Wk @ Wk.transpose(0, 1)).to(A.dtype)
+        b = b + (Wk @ v.reshape(-1).to(Wk.dtype)).to(b.dtype)
+    return torch.linalg.solve(A, b)
+
+
+def _band_posterior(Linv: torch.Tensor, Wk: torch.Tensor, v: torch.Tensor, w: torch.Tensor,
+                    k_ts: torch.Tensor) -> torch.Tensor:
+    """The band's residual field at the targets given the weights w [K]:
+    (rg - w bg) rho^-1 k_st = (v - w W) L^-1 k_ts^T, [n, T] (still divided by the deviations)."""
+    u = v - (w.to(Wk.dtype) @ Wk).to(v.dtype).reshape(v.shape)
+    return (u @ Linv) @ k_ts.transpose(0, 1)
+
+
 class Upsampler(torch.nn.Module):
     def __init__(self, p: dict):
         super().__init__()
@@ -76,13 +109,29 @@ class Upsampler(torch.nn.Module):
         self.bins = int(p["bins"])
         f64 = torch.float64
         # magnitude prior: mean [C, 2*bins]; basis stored compressed along frequency:
-        # basis = basis_cf [K, C, 2, P] @ freq_basis [P, bins]
+        # basis = basis_cf [K, C, 2, P] @ freq_basis [P, bins], kept as
+        # mag_basis_epkc [2, P, K, C] (one GEMM takes it to the measured directions)
         self.register_buffer("mag_mean", torch.as_tensor(p["mag_mean"], dtype=torch.float32))
-        self.register_buffer("mag_basis_cf", torch.as_tensor(p["mag_basis_cf"], dtype=torch.float32))
+        basis_cf = torch.as_tensor(p["mag_basis_cf"], dtype=torch.float32)
+        self.register_buffer("mag_basis_epkc", basis_cf.permute(2, 3, 0, 1).contiguous())
         self.register_buffer("freq_basis", torch.as_tensor(p["freq_basis"], dtype=torch.float32))
         self.register_buffer("mag_lam", torch.as_tensor(p["mag_lam"], dtype=f64))
-        self.register_buffer("mag_chan_var", torch.as_tensor(p["mag_chan_var"], dtype=f64))
-        self.register_buffer("mag_chan_band", torch.as_tensor(p["mag_chan_band"], dtype=torch.long))
+        chan_var = torch.as_tensor(p["mag_chan_var"], dtype=f64)
+        self.register_buffer("mag_chan_var", chan_var)
+        band = torch.as_tensor(p["mag_chan_band"], dtype=torch.long)
+        self.register_buffer("mag_chan_band", band)
+        # The bands are runs of bins, the same for both ears: [band_lo[g], band_hi[g]).
+        per_ear = band.reshape(2, self.bins)
+        if not bool((per_ear[0] == per_ear[1]).all()) or not bool((per_ear[0][1:] >= per_ear[0][:-1]).all()):
+            raise ValueError("mag_chan_band: expected the same ascending runs of bins for both ears")
+        G = int(per_ear[0].max().item()) + 1
+        self.band_lo: List[int] = [int((per_ear[0] < g).sum().item()) for g in range(G)]
+        self.band_hi: List[int] = [int((per_ear[0] <= g).sum().item()) for g in range(G)]
+        # each channel's standard deviation, and the frequency basis divided by it per ear
+        sd = torch.sqrt(chan_var).reshape(2, self.bins)
+        self.register_buffer("mag_chan_sd", sd)
+        fbs = self.freq_basis.double().unsqueeze(0) / sd.unsqueeze(1)
+        self.register_buffer("freq_basis_scaled_t", fbs.transpose(1, 2).contiguous().float())
         self.register_buffer("mag_ell", torch.as_tensor(p["mag_ell"], dtype=f64))  # [G] base length
         # hyperparameters per measurement density: rows = hp_counts (number of measured
         # directions), columns = alpha (prior scale), const, nugget, ell scale;
@@ -121,8 +170,9 @@ class Upsampler(torch.nn.Module):
         """Population-average dB magnitudes [T, 2, bins] and ITD [T] (s) at the targets."""
         self._check_dirs(target_dirs, "target_dirs")
         t = target_dirs.double()
-        Ym = real_sh(t, self.mag_order)
-        Yi = real_sh(t, self.itd_order)
+        Y = real_sh(t, max(self.mag_order, self.itd_order))
+        Ym = Y[:, : (self.mag_order + 1) * (self.mag_order + 1)]
+        Yi = Y[:, : (self.itd_order + 1) * (self.itd_order + 1)]
         db = (Ym @ self.mag_mean.double()).reshape(t.shape[0], 2, self.bins)
         itd = (Yi @ self.itd_mean) * 1e-6
         return db.float(), itd.float()
@@ -130,7 +180,10 @@ class Upsampler(torch.nn.Module):
     def forward(self, meas_dirs: torch.Tensor, meas_db: torch.Tensor, meas_itd_s: torch.Tensor,
                 target_dirs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """meas_dirs [S, 3], meas_db [S, 2, bins] (dB), meas_itd_s [S] (s, t_left - t_right),
-        target_dirs [T, 3] -> (db [T, 2, bins], itd_s [T]), float32."""
+        target_dirs [T, 3] -> (db [T, 2, bins], itd_s [T]), float32.
+
+        The posterior of _gp_solve, computed band by band with Cholesky factors of the
+        residual covariance (no inverse, no channel masks)."""
         self._check_dirs(meas_dirs, "meas_dirs")
         self._check_dirs(target_dirs, "target_dirs")
         S = meas_dirs.shape[0]
@@ -151,30 +204,74 @@ class Upsampler(torch.nn.Module):
         cos_ss = (ms @ ms.T).clamp(-1.0, 1.0)
         cos_ts = (ts @ ms.T).clamp(-1.0, 1.0)
         T = ts.shape[0]
+        eye = torch.eye(S, dtype=ms.dtype, device=ms.device)
+        order = max(self.mag_order, self.itd_order)
+        Y = real_sh(torch.cat([ms, ts], dim=0), order)
+        Ys_all = Y[:S]
+        Yt_all = Y[S:]
+        nm = (self.mag_order + 1) * (self.mag_order + 1)
+        ni = (self.itd_order + 1) * (self.itd_order + 1)
 
-        J = 2 * self.bins
+        # magnitudes: the basis at the measured directions, rows (ear, p, k), columns s
+        # (the compressed basis stays in single precision: its products are converted)
+        # The basis products (most of the work for many measured directions) are computed in
+        # single precision; the weights' system, the residuals and the posterior in double.
+        B = self.mag_basis_epkc
+        P = B.shape[1]
+        K = B.shape[2]
+        C = B.shape[3]
+        nb = self.bins
+        Ys = Ys_all[:, :nm]
+        Z = (B.reshape(2 * P * K, C) @ Ys.float().transpose(0, 1)).reshape(2, P, K * S)
         mean_c = self.mag_mean.double()
-        basis_cf = self.mag_basis_cf.double()
-        fb = self.freq_basis.double()
-        Ys = real_sh(ms, self.mag_order)
-        Yt = real_sh(ts, self.mag_order)
-        k = basis_cf.shape[0]
-        basis_s = torch.einsum("knep,pb->kneb", torch.einsum("nc,kcep->knep", Ys, basis_cf), fb).reshape(k, S, J)
+        # prior residual divided by the deviations, rows (ear, bin)
+        r0 = (meas_db.double().reshape(S, 2 * nb) - Ys @ mean_c).transpose(0, 1).reshape(2, nb, S)
+        r0 = r0 / self.mag_chan_sd.unsqueeze(2)
         hm = self._hp(self.mag_hp, S)
-        G = self.mag_ell.shape[0]
-        w, res = _gp_solve(meas_db.double().reshape(S, J), Ys @ mean_c, basis_s, cos_ss, cos_ts,
-                           hm[0] * self.mag_lam, self.mag_chan_var, self.mag_chan_band,
-                           hm[3] * self.mag_ell, hm[1].expand(G), hm[2].expand(G))
-        coef = mean_c + (torch.einsum("k,kcep->cep", w, basis_cf) @ fb).reshape(-1, J)
-        db = Yt @ coef + res
+        const = hm[1]
+        nugget = hm[2]
+        Linvs: List[torch.Tensor] = []
+        terms: List[Tuple[torch.Tensor, torch.Tensor]] = []
+        for g in range(len(self.band_lo)):
+            lo = self.band_lo[g]
+            hi = self.band_hi[g]
+            ell = hm[3] * self.mag_ell[g]
+            L = torch.linalg.cholesky(const + torch.exp((cos_ss - 1.0) / (ell * ell)) + nugget * eye)
+            Linv = torch.linalg.solve_triangular(L, eye, upper=False)
+            bg = torch.bmm(self.freq_basis_scaled_t[:, lo:hi, :], Z)  # [2, c, K*S], single
+            n = 2 * (hi - lo)
+            terms.append(_band_terms(Linv, bg.reshape(n, K, S), r0[:, lo:hi, :].reshape(n, S)))
+            Linvs.append(Linv)
+        w = _weights(terms, hm[0] * self.mag_lam)
+        wb = torch.bmm(w.float().reshape(1, 1, K).expand(2 * P, 1, K), B.reshape(2 * P, K, C))
+        wb = wb.double().reshape(2, P, C)
+        coef = torch.matmul(wb.transpose(1, 2), self.freq_basis.double())  # [2, C, bins]
+        coef = mean_c + coef.transpose(0, 1).reshape(C, 2 * nb)
+        # the prior mean and weighted basis at the targets, rows (ear, bin); single precision
+        # (values of tens of dB: errors of about 1e-5 dB)
+        db = (coef.float().transpose(0, 1) @ Yt_all[:, :nm].float().transpose(0, 1)).double().reshape(2, nb, T)
+        for g in range(len(self.band_lo)):
+            lo = self.band_lo[g]
+            hi = self.band_hi[g]
+            ell = hm[3] * self.mag_ell[g]
+            k_ts = const + torch.exp((cos_ts - 1.0) / (ell * ell))
+            Wk, v = terms[g]
+            res = _band_posterior(Linvs[g], Wk, v, w, k_ts).reshape(2, hi - lo, T)
+            db[:, lo:hi, :] += res * self.mag_chan_sd[:, lo:hi].unsqueeze(2)
+        db = db.permute(2, 0, 1)
 
-        Yis = real_sh(ms, self.itd_order)
-        Yit = real_sh(ts, self.itd_order)
-        zero_band = torch.zeros(1, dtype=torch.long, device=ms.device)
-        hi = self._hp(self.itd_hp, S)
-        wi, resi = _gp_solve(meas_itd_s.double().reshape(S, 1) * 1e6, (Yis @ self.itd_mean).reshape(S, 1),
-                             (self.itd_basis @ Yis.T).unsqueeze(2), cos_ss, cos_ts,
-                             hi[0] * self.itd_lam, self.itd_chan_var, zero_band,
-                             hi[3] * self.itd_ell, hi[1].reshape(1), hi[2].reshape(1))
-        itd = Yit @ (self.itd_mean + wi @ self.itd_basis) + resi.reshape(T)
-        return db.reshape(T, 2, self.bins).float(), (itd.reshape(T) * 1e-6).float()
+        # ITD (us): one channel
+        Yis = Ys_all[:, :ni]
+        sd_i = torch.sqrt(self.itd_chan_var[0])
+        hi_ = self._hp(self.itd_hp, S)
+        ell_i = hi_[3] * self.itd_ell[0]
+        Li = torch.linalg.cholesky(hi_[1] + torch.exp((cos_ss - 1.0) / (ell_i * ell_i)) + hi_[2] * eye)
+        Linv_i = torch.linalg.solve_triangular(Li, eye, upper=False)
+        bi = (self.itd_basis @ Yis.transpose(0, 1)).unsqueeze(0) / sd_i  # [1, K, S]
+        ri = (meas_itd_s.double() * 1e6 - Yis @ self.itd_mean).reshape(1, S) / sd_i
+        Wi, vi = _band_terms(Linv_i, bi, ri)
+        wi = _weights([(Wi, vi)], hi_[0] * self.itd_lam)
+        k_ts_i = hi_[1] + torch.exp((cos_ts - 1.0) / (ell_i * ell_i))
+        itd = Yt_all[:, :ni] @ (self.itd_mean + wi @ self.itd_basis)
+        itd = itd + _band_posterior(Linv_i, Wi, vi, wi, k_ts_i).reshape(T) * sd_i
+        return db.float().contiguous(), (itd * 1e-6).float()

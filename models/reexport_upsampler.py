@@ -1,0 +1,59 @@
+"""Re-export upsampler.pt with the current module code (pinna_upsampler.py) and the
+archive's own parameters and meta.json, without training again; prints the largest
+difference between the old and the new archive's outputs on random inputs.
+
+    /usr/bin/python3 models/reexport_upsampler.py [ARCHIVE] [OUT]
+"""
+import json
+import os
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from pinna_upsampler import Upsampler  # noqa: E402
+
+
+def params_of(m):
+    b = dict(m.named_buffers())
+    if "mag_basis_cf" in b:
+        basis_cf = b["mag_basis_cf"]
+    else:
+        basis_cf = b["mag_basis_epkc"].permute(2, 3, 0, 1)
+    p = {k: b[k].numpy() for k in ("mag_mean", "freq_basis", "mag_lam", "mag_chan_var", "mag_chan_band",
+                                   "mag_ell", "mag_hp", "itd_hp", "itd_mean", "itd_basis", "itd_lam",
+                                   "itd_chan_var", "itd_ell")}
+    p.update(mag_basis_cf=basis_cf.numpy(), hp_counts=torch.exp(b["hp_log_counts"]).round().numpy(),
+             mag_order=m.mag_order, itd_order=m.itd_order, bins=m.bins)
+    return p
+
+
+def main():
+    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "upsampler.pt")
+    out = sys.argv[2] if len(sys.argv) > 2 else src
+    torch.set_num_threads(1)
+    files = {"meta.json": ""}
+    old = torch.jit.load(src, _extra_files=files)
+    new = torch.jit.script(Upsampler(params_of(old)))
+    new.eval()
+    gen = torch.Generator().manual_seed(0)
+    worst = [0.0, 0.0]
+    with torch.no_grad():
+        for S in (1, 3, 5, 19, 100, 400):
+            md = torch.randn(S, 3, generator=gen)
+            td = torch.randn(97, 3, generator=gen)
+            db = old.population(md)[0] + 3.0 * torch.randn(S, 2, old.bins, generator=gen)
+            itd = 3e-4 * torch.randn(S, generator=gen)
+            a, b = old(md, db, itd, td), new(md, db, itd, td)
+            worst[0] = max(worst[0], float((a[0] - b[0]).abs().max()))
+            worst[1] = max(worst[1], float((a[1] - b[1]).abs().max()))
+    print(f"largest difference old - new: {worst[0]:.2e} dB, {worst[1]:.2e} s")
+    tmp = out + ".tmp"
+    torch.jit.save(new, tmp, _extra_files={"meta.json": files["meta.json"]})
+    os.replace(tmp, out)
+    print(f"saved {out} ({os.path.getsize(out) / 1e6:.2f} MB)")
+
+
+if __name__ == "__main__":
+    main()
