@@ -103,11 +103,12 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
                                                static_cast<std::size_t>(shift_right(extra))));
         };
         // The metric is shift-equivariant up to the truncation at `taps` and the envelope's
-        // circular FFT, so a correction from the pair's own ITD with both ears at the base
-        // delay (a quick estimate; the measurement after it is exact) is almost always
-        // right; a second catches the rest.
-        const auto base_shift = static_cast<std::size_t>(base);
-        long extra = want - std::lround(itd.estimate_samples(base_shift, base_shift));
+        // circular FFT, so after a first measurement the error is almost always the right
+        // correction. The first try assumes the minimum-phase pair's own ITD is 0 (true for
+        // 58 % of SONICOM P0004's directions, 36 % of MIT KEMAR's): when it is, one
+        // measurement at the final shifts is all; otherwise the second, with one ear
+        // shifted anew, is almost always right.
+        long extra = want;
         long best_extra = extra;
         long best_error = -1;
         for (int attempt = 0; attempt < 3; ++attempt) {

@@ -109,7 +109,6 @@ void ShiftedPairItd::set_pair(const float* left, const float* right) {
         fast_[e].valid = false;
         envelope_valid_[e] = false;
     }
-    last_.valid = false;
 }
 
 void ShiftedPairItd::prepare_fast(int ear, std::size_t shift) {
@@ -140,8 +139,6 @@ void ShiftedPairItd::prepare_fast(int ear, std::size_t shift) {
 ShiftedPairItd::Peak ShiftedPairItd::fast_peak() {
     const FastEar& a = fast_[0];
     const FastEar& b = fast_[1];
-    if (last_.valid && last_.shift[0] == a.shift && last_.shift[1] == b.shift)
-        return last_.peak;  // the estimate, then the check at the same shifts
     const std::size_t bins = correlation_fft_.bins();
     for (std::size_t k = 0; k < bins; ++k) {
         const float ar = a.spectrum[k].real(), ai = a.spectrum[k].imag();
@@ -187,25 +184,15 @@ ShiftedPairItd::Peak ShiftedPairItd::fast_peak() {
     Peak p;
     p.lag = best_lag;
     p.certain = std::isfinite(bound) && lead > 2.0 * bound;
-    last_.valid = true;
-    last_.shift[0] = a.shift;
-    last_.shift[1] = b.shift;
-    last_.peak = p;
     return p;
-}
-
-double ShiftedPairItd::estimate_samples(std::size_t shift_left, std::size_t shift_right) {
-    prepare_fast(0, shift_left);
-    prepare_fast(1, shift_right);
-    // As ItdEstimator::itd_samples: the peak at d means the left envelope is the right one
-    // delayed by d, so the ITD (right minus left arrival) is -d.
-    return -static_cast<double>(fast_peak().lag);
 }
 
 double ShiftedPairItd::itd_samples(std::size_t shift_left, std::size_t shift_right) {
     prepare_fast(0, shift_left);
     prepare_fast(1, shift_right);
     const Peak p = fast_peak();
+    // As ItdEstimator::itd_samples: the peak at d means the left envelope is the right one
+    // delayed by d, so the ITD (right minus left arrival) is -d.
     if (p.certain)
         return -static_cast<double>(p.lag);
     ++exact_count_;

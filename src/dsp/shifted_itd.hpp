@@ -38,10 +38,6 @@ class ShiftedPairItd {
     /// `shift_left` and `shift_right` samples and cut at taps().
     double itd_samples(std::size_t shift_left, std::size_t shift_right);
 
-    /// The single-precision estimate of the same lag, without the check: equal to
-    /// itd_samples() except, rarely, where two lags of the correlation nearly tie.
-    double estimate_samples(std::size_t shift_left, std::size_t shift_right);
-
     std::size_t taps() const noexcept { return n_; }
 
     /// How many itd_samples() calls so far fell back to double precision.
@@ -63,11 +59,6 @@ class ShiftedPairItd {
         long lag = 0;
         bool certain = false;
     };
-    struct LastPeak {  // fast_peak()'s last answer and the shifts it was for
-        bool valid = false;
-        std::size_t shift[2] = {0, 0};
-        Peak peak;
-    };
 
     void prepare_fast(int ear, std::size_t shift);
     Peak fast_peak();
@@ -83,7 +74,6 @@ class ShiftedPairItd {
     HilbertEnvelopeF hilbert_;
     RealFftF correlation_fft_;
     FastEar fast_[2];
-    LastPeak last_;
     AlignedVector<std::complex<float>> cross_spectrum_;
     AlignedVector<float> circular_;
 
