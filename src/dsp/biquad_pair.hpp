@@ -15,4 +15,8 @@ namespace pinna::detail {
 void filter_sections_pair(const std::vector<Biquad>& sections, const double* in0, double* out0,
                           const double* in1, double* out1, std::size_t n) noexcept;
 
+/// The same for four signals (in[l] -> out[l]; each input may equal its output).
+void filter_sections_quad(const std::vector<Biquad>& sections, const double* const in[4],
+                          double* const out[4], std::size_t n) noexcept;
+
 }  // namespace pinna::detail

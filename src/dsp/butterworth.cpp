@@ -6,6 +6,7 @@
 
 #include "core/vec_math.hpp"
 #include "dsp/biquad_pair.hpp"
+#include "dsp/fast_math.hpp"
 #include "pinna/error.hpp"
 #include "pinna/geometry.hpp"
 #include "pinna/time_domain.hpp"
@@ -186,6 +187,14 @@ void filter_sections_pair(const std::vector<Biquad>& sections, const double* in0
         filter_any(sections, in0, out0, n);
         filter_any(sections, in1, out1, n);
     }
+}
+
+PINNA_VECTOR_CLONES void filter_sections_quad(const std::vector<Biquad>& sections,
+                                              const double* const in[4], double* const out[4],
+                                              std::size_t n) noexcept {
+    if (!filter_fixed<4>(sections, in, out, n))
+        for (int l = 0; l < 4; ++l)
+            filter_any(sections, in[l], out[l], n);
 }
 
 }  // namespace detail

@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
+#include "dsp/biquad_pair.hpp"
 #include "dsp/shifted_itd.hpp"
 #include "pinna/delay.hpp"
 #include "pinna/error.hpp"
@@ -80,6 +82,8 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
     HrirSet out = minimum_phase_hrirs(db, taps);
     detail::ShiftedPairItd itd(fs, taps);
     const long base = std::lround(options.base_delay_samples);
+    // Two directions' pairs are low-passed together (four lanes), before either is shifted.
+    std::vector<double> lowpassed(options.match_metric_itd ? 4 * taps : 0);
     for (std::size_t m = 0; m < m_count; ++m) {
         float* left = out.ir(m, Ear::left);
         float* right = out.ir(m, Ear::right);
@@ -97,7 +101,21 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
         }
         // The metric ITD of the rendered pair, measured on the minimum-phase pair shifted
         // (detail::ShiftedPairItd: what ItdEstimator gives on the rendered IRs).
-        itd.set_pair(left, right);
+        if (m % 2 == 0 && m + 1 < m_count) {
+            double* lanes[4];
+            for (std::size_t l = 0; l < 4; ++l) {
+                lanes[l] = lowpassed.data() + l * taps;
+                const float* ir = out.ir(m + l / 2, static_cast<Ear>(l % 2));
+                std::copy(ir, ir + taps, lanes[l]);
+            }
+            detail::filter_sections_quad(itd.lowpass(), lanes, lanes, taps);
+        }
+        if (m % 2 == 0 && m + 1 == m_count) {
+            itd.set_pair(left, right);
+        } else {
+            const double* pair = lowpassed.data() + (m % 2) * 2 * taps;
+            itd.set_lowpassed_pair(pair, pair + taps);
+        }
         const auto measured = [&](long extra) {
             return std::lround(itd.itd_samples(static_cast<std::size_t>(shift_left(extra)),
                                                static_cast<std::size_t>(shift_right(extra))));

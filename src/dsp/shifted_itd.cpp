@@ -99,6 +99,16 @@ void ShiftedPairItd::set_pair(const float* left, const float* right) {
     std::copy(right, right + n_, lowpassed_[1].begin());
     filter_sections_pair(sections_, lowpassed_[0].data(), lowpassed_[0].data(),
                          lowpassed_[1].data(), lowpassed_[1].data(), n_);
+    lowpassed_changed();
+}
+
+void ShiftedPairItd::set_lowpassed_pair(const double* left, const double* right) {
+    std::copy(left, left + n_, lowpassed_[0].begin());
+    std::copy(right, right + n_, lowpassed_[1].begin());
+    lowpassed_changed();
+}
+
+void ShiftedPairItd::lowpassed_changed() {
     for (int e = 0; e < 2; ++e) {
         double sum = 0.0;
         for (std::size_t t = 0; t < n_; ++t) {

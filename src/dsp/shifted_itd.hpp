@@ -34,6 +34,13 @@ class ShiftedPairItd {
     /// The pair to measure (taps() samples each).
     void set_pair(const float* left, const float* right);
 
+    /// The low-pass cascade (ItdEstimator's default) that set_pair() applies.
+    const std::vector<Biquad>& lowpass() const noexcept { return sections_; }
+
+    /// set_pair() for a pair already filtered with lowpass() (taps() values each), e.g. by
+    /// filter_sections_quad, two pairs at a time.
+    void set_lowpassed_pair(const double* left, const double* right);
+
     /// ItdEstimator(fs, taps).itd_samples(L, R) where L and R are the pair's IRs delayed by
     /// `shift_left` and `shift_right` samples and cut at taps().
     double itd_samples(std::size_t shift_left, std::size_t shift_right);
@@ -60,6 +67,7 @@ class ShiftedPairItd {
         bool certain = false;
     };
 
+    void lowpassed_changed();  // the energies, and every cached envelope invalid
     void prepare_fast(int ear, std::size_t shift);
     Peak fast_peak();
     double exact_itd_samples(std::size_t shift_left, std::size_t shift_right);

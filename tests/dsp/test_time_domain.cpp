@@ -151,11 +151,27 @@ TEST_CASE("Biquad cascades: the lock-step paths give the section-by-section resu
             pinna::filter_sections(cascades[c], a.data(), one.data(), n);
             pinna::detail::filter_sections_pair(cascades[c], pa.data(), pa.data(), pb.data(),
                                                 pb.data(), n);
+            // Four lanes (a, b, -a, b with its first sample doubled): in place and into
+            // other arrays.
+            std::vector<double> qa = a, qb = b, qc(n), qd = b;
+            std::vector<double> minus_a(n), qc_out(n), qd_out(n);
+            for (std::size_t t = 0; t < n; ++t)
+                minus_a[t] = -a[t];
+            if (n > 0)
+                qd[0] *= 2.0;
+            const double* in[4] = {qa.data(), qb.data(), minus_a.data(), qd.data()};
+            double* out[4] = {qa.data(), qb.data(), qc_out.data(), qd_out.data()};
+            pinna::detail::filter_sections_quad(cascades[c], in, out, n);
+            const std::vector<double> want_d = cascade_reference(cascades[c], qd);
             CAPTURE(c, n);
             for (std::size_t t = 0; t < n; ++t) {
                 REQUIRE(one[t] == want_a[t]);
                 REQUIRE(pa[t] == want_a[t]);
                 REQUIRE(pb[t] == want_b[t]);
+                REQUIRE(qa[t] == want_a[t]);
+                REQUIRE(qb[t] == want_b[t]);
+                REQUIRE(qc_out[t] == -want_a[t]);
+                REQUIRE(qd_out[t] == want_d[t]);
             }
         }
 }
