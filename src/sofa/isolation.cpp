@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/install_paths.hpp"
@@ -46,7 +47,7 @@ double now_s() {
 
 // Sends the request on a non-blocking socket within the deadline. Returns false when the
 // deadline passed; a worker that went away early (it crashed) is found by the caller.
-bool send_all(int fd, const std::string& bytes, double deadline) {
+bool send_all(int fd, std::string_view bytes, double deadline) {
     std::size_t done = 0;
     while (done < bytes.size()) {
         const double left = deadline - now_s();
@@ -72,14 +73,19 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
                     Role role) {
     const IsolationLimits& limits = request.limits;
     const std::string& name = request.name;
-    std::string bytes;
-    bool timed_out = !sent;
     const std::uint64_t max_bytes =
         std::uint64_t{limits.max_measurements} * kEars * limits.max_taps * 4 + (64u << 20);
-    // The answer comes after its length (serve()): reserved at once, it is read without
-    // reallocating, in large reads.
-    std::vector<char> buffer(1 << 20);
-    bool reserved = false;
+    // The answer comes after its length (serve()). Once the length is in, the answer is
+    // read straight into a string of that size (no staging buffer, no copy, no shift);
+    // bytes beyond it, or an answer cut short, are kept as they came for the decoder to
+    // call damaged.
+    std::string bytes;
+    std::uint64_t announced = 0;
+    char length[sizeof announced];
+    std::size_t length_got = 0;
+    bool sized = false;  // `bytes` holds the announced answer's room
+    std::size_t filled = 0;
+    bool timed_out = !sent;
     while (!timed_out) {
         const double left = deadline - now_s();
         if (left <= 0) {
@@ -90,22 +96,46 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
         const int ready = ::poll(&p, 1, static_cast<int>(left * 1000) + 1);
         if (ready <= 0)
             continue;  // EINTR or the deadline, checked above
-        const ssize_t got = ::read(fd, buffer.data(), buffer.size());
+        char* dst;
+        std::size_t room;
+        if (length_got < sizeof length) {
+            dst = length + length_got;
+            room = sizeof length - length_got;
+        } else {
+            if (filled == bytes.size())  // room for what was not announced (or all of it)
+                bytes.resize(filled + (std::size_t{1} << 16));
+            dst = bytes.data() + filled;
+            room = bytes.size() - filled;
+        }
+        const ssize_t got = ::read(fd, dst, room);
         if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
             continue;
         if (got <= 0)
             break;
-        bytes.append(buffer.data(), static_cast<std::size_t>(got));
-        if (!reserved && bytes.size() >= sizeof(std::uint64_t)) {
-            reserved = true;
-            std::uint64_t announced = 0;
-            std::memcpy(&announced, bytes.data(), sizeof announced);
-            if (announced <= max_bytes)
-                bytes.reserve(sizeof announced + announced);
+        if (length_got < sizeof length) {
+            length_got += static_cast<std::size_t>(got);
+            if (length_got == sizeof length) {
+                std::memcpy(&announced, length, sizeof announced);
+                if (announced <= max_bytes) {
+                    bytes.resize(static_cast<std::size_t>(announced));
+                    sized = true;
+                } else {
+                    bytes.assign(length, sizeof length);  // not a length: keep it all
+                    filled = bytes.size();
+                }
+            }
+            continue;
         }
-        if (bytes.size() > max_bytes)
+        filled += static_cast<std::size_t>(got);
+        if (filled > max_bytes)
             break;  // the decoder will call it damaged
     }
+    if (length_got < sizeof length)
+        bytes.assign(length, length_got);
+    else
+        bytes.resize(filled);
+    // A complete answer is its announced length of bytes; anything else is damaged.
+    const bool complete = sized && filled == announced;
     ::close(fd);
     if (timed_out)
         ::kill(pid, SIGKILL);
@@ -123,17 +153,13 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
              "the SOFA/HDF5 " + who + " crashed (signal " + std::to_string(WTERMSIG(status)) + ")" +
                  (writer ? "; the disk may be full or the folder unwritable"
                          : "; the file is corrupt"));
-    if (bytes.empty())
+    if (length_got == 0)
         fail(role, name,
              "the isolated " + who + " returned nothing (exit status " +
                  std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
-    // A complete answer is its announced length of bytes; anything else is left as it came,
-    // for the decoder to call damaged.
-    std::uint64_t announced = 0;
-    if (bytes.size() >= sizeof announced) {
-        std::memcpy(&announced, bytes.data(), sizeof announced);
-        if (announced == bytes.size() - sizeof announced)
-            bytes.erase(0, sizeof announced);
+    if (!complete && sized) {
+        // As it came: the length, then what followed it.
+        bytes.insert(0, length, sizeof length);
     }
     return bytes;
 }
@@ -191,7 +217,14 @@ std::string run_in_worker(const std::string& exe, const Request& request, Role r
     }
     ::fcntl(sv[0], F_SETFL, ::fcntl(sv[0], F_GETFL) | O_NONBLOCK);
     const double deadline = now_s() + request.limits.time_limit_s;
-    const bool sent = send_all(sv[0], encode_request(request), deadline);
+    // The request's length, the request, then its payload's tail from the caller's buffer
+    // (worker_main reads them in that order).
+    const std::string message = encode_request(request);
+    const std::uint64_t length = message.size() + request.payload_tail.size();
+    const bool sent =
+        send_all(sv[0], std::string_view(reinterpret_cast<const char*>(&length), sizeof length),
+                 deadline) &&
+        send_all(sv[0], message, deadline) && send_all(sv[0], request.payload_tail, deadline);
     ::shutdown(sv[0], SHUT_WR);
     return collect(sv[0], pid, deadline, sent, request, role);
 }
@@ -217,7 +250,14 @@ std::string run_in_fork(const Request& request, Role role) {
             ::signal(sig, SIG_DFL);
         if (__sanitizer_set_death_callback != nullptr)
             __sanitizer_set_death_callback(nullptr);
-        serve(request, sv[1]);
+        if (request.payload_tail.empty()) {
+            serve(request, sv[1]);
+        } else {  // as the worker receives it: the tail at the end of the payload
+            Request whole = request;
+            whole.payload.append(request.payload_tail);
+            whole.payload_tail = {};
+            serve(whole, sv[1]);
+        }
         ::close(sv[1]);
         ::_exit(0);
     }

@@ -327,14 +327,15 @@ SofaSummary summarize(const void* bytes, std::size_t size, const std::string& na
 
 // The request both tasks take: the read options that matter in the isolated process,
 // then the file image.
-std::string read_request_payload(const void* bytes, std::size_t size,
-                                 const SofaReadOptions& options) {
+// The image goes as the payload's tail: sent from the caller's buffer, not copied.
+void set_read_request_payload(detail::Request& request, const void* bytes, std::size_t size,
+                              const SofaReadOptions& options) {
     detail::WireOut out;
     out.put(static_cast<std::uint8_t>(options.apply_delays))
         .put(static_cast<std::uint64_t>(options.max_measurements))
-        .put(static_cast<std::uint64_t>(options.max_taps))
-        .raw(bytes, size);
-    return std::move(out.bytes());
+        .put(static_cast<std::uint64_t>(options.max_taps));
+    request.payload = std::move(out.bytes());
+    request.payload_tail = std::string_view(static_cast<const char*>(bytes), size);
 }
 
 struct ReadPayload {
@@ -371,7 +372,7 @@ detail::Request read_request(detail::Task task, const void* bytes, std::size_t s
     // The worker may lengthen IRs by applying delays; leave room for that.
     request.limits.max_taps = options.max_taps + (options.max_taps >> 1) + 64;
     if (options.isolate)
-        request.payload = read_request_payload(bytes, size, options);
+        set_read_request_payload(request, bytes, size, options);
     return request;
 }
 

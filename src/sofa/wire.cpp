@@ -95,7 +95,7 @@ std::string encode_request(const Request& request) {
     return std::move(out.bytes());
 }
 
-Request decode_request(const std::string& bytes) {
+Request decode_request(std::string bytes) {
     WireIn in(bytes, "pinna-sofa-worker request");
     expect_magic(in, kMagicRequest);
     Request r;
@@ -109,7 +109,9 @@ Request decode_request(const std::string& bytes) {
     r.limits.max_measurements = static_cast<std::size_t>(in.get<std::uint64_t>());
     r.limits.max_taps = static_cast<std::size_t>(in.get<std::uint64_t>());
     r.name = in.text();
-    r.payload = bytes.substr(in.position());
+    const std::size_t header = in.position();
+    r.payload = std::move(bytes);
+    r.payload.erase(0, header);
     return r;
 }
 

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "pinna/error.hpp"
@@ -83,10 +84,16 @@ struct Request {
     IsolationLimits limits;
     std::string name;  ///< the file, for messages
     std::string payload;
+    /// Sender's side only: bytes that follow `payload` on the wire without being copied
+    /// into it (a file image the caller holds). The receiving side finds them at the end
+    /// of its `payload`.
+    std::string_view payload_tail;
 };
+/// The request's message without payload_tail (send that after it).
 std::string encode_request(const Request& request);
-/// Throws MalformedFileError for a damaged request or an unknown task.
-Request decode_request(const std::string& bytes);
+/// Throws MalformedFileError for a damaged request or an unknown task. The payload takes
+/// over the message's storage (no copy of a file image).
+Request decode_request(std::string bytes);
 
 // Results.
 std::string encode_set(const HrirSet& set);

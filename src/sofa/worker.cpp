@@ -97,28 +97,49 @@ std::string run_request(const Request& request) {
     }
 }
 
-int worker_main() {
-    std::string bytes;
-    char buffer[1 << 16];
-    while (true) {
-        const ssize_t got = ::read(0, buffer, sizeof buffer);
+namespace {
+
+// Reads up to n bytes from standard input into dst; returns how many came before the end.
+std::size_t read_stdin(char* dst, std::size_t n) {
+    std::size_t done = 0;
+    while (done < n) {
+        const ssize_t got = ::read(0, dst + done, n - done);
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0)
             break;
-        bytes.append(buffer, static_cast<std::size_t>(got));
+        done += static_cast<std::size_t>(got);
+    }
+    return done;
+}
+
+}  // namespace
+
+int worker_main() {
+    // The request's length (run_isolated sends it first), then the request, read straight
+    // into a string of that size. A request is a file image and a little more: the cap only
+    // keeps a garbled length from asking for all memory.
+    constexpr std::uint64_t kMaxRequestBytes = std::uint64_t{1} << 40;
+    std::uint64_t length = 0;
+    std::string bytes;
+    if (read_stdin(reinterpret_cast<char*>(&length), sizeof length) == sizeof length &&
+        length <= kMaxRequestBytes) {
+        try {
+            bytes.resize(static_cast<std::size_t>(length));
+            bytes.resize(read_stdin(bytes.data(), bytes.size()));
+        } catch (const std::bad_alloc&) {
+            bytes.clear();
+        }
     }
     Request request;
     try {
-        request = decode_request(bytes);
+        request = decode_request(std::move(bytes));
     } catch (const Error&) {
         std::fprintf(stderr,
                      "pinna-sofa-worker: runs one SOFA read or write for the pinna library in "
                      "an isolated process; it is started by the library, not by hand\n");
         return 2;
     }
-    bytes.clear();
-    bytes.shrink_to_fit();
     serve(request, 1);
     // Leave at once, as the forked child does: the answer is sent, and exit-time work
     // (static destructors, LeakSanitizer's report of what libmysofa leaks on corrupt

@@ -88,6 +88,14 @@ TEST_CASE("summaries, requests, errors and done survive the wire", "[sofa][wire]
     CHECK(rb.limits.time_limit_s == 7);
     CHECK(rb.limits.max_taps == 99);
     CHECK(rb.payload == r.payload);
+    // A payload tail is sent after the message, uncopied; the receiver finds it at the end
+    // of the payload.
+    const std::string image("\5image", 6);
+    r.payload_tail = image;
+    CHECK(encode_request(r) == encode_request(rb));  // the tail is not in the message
+    const Request rt = decode_request(encode_request(r) + image);
+    CHECK(rt.payload == r.payload + image);
+    CHECK(rt.payload_tail.empty());
 
     CHECK_NOTHROW(decode_done_result(encode_done(), "x"));
     const std::string error = encode_error(ErrorKind::unsupported_convention, "why");
