@@ -1,6 +1,9 @@
 #include "core/read_file.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -47,6 +50,82 @@ std::string read_file_capped(const std::string& path, std::size_t max_bytes) {
     if (std::ferror(f.get()))
         throw IoError(path + ": read failed: " + std::strerror(errno));
     return bytes;
+}
+
+OpenedFile::OpenedFile(const std::string& path, std::size_t max_bytes) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw IoError(path + ": cannot open: " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        throw IoError(path + ": is a folder, not a file");
+    if (!S_ISREG(st.st_mode))
+        return;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw IoError(path + ": cannot open: " + std::strerror(errno));
+    if (fd <= 3) {  // clear of the worker's standard streams and its image slot
+        const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 4);
+        ::close(fd);
+        if (moved < 0)
+            throw IoError(path + ": cannot open: " + std::strerror(errno));
+        fd = moved;
+    }
+    fd_ = fd;
+    if (::fstat(fd_, &st) != 0) {
+        const int err = errno;
+        ::close(fd_);
+        fd_ = -1;
+        throw IoError(path + ": cannot open: " + std::strerror(err));
+    }
+    if (static_cast<unsigned long long>(st.st_size) > max_bytes) {
+        ::close(fd_);
+        fd_ = -1;
+        throw InvalidDataError(path + ": file of " + std::to_string(st.st_size) +
+                               " bytes is larger than the cap of " + std::to_string(max_bytes));
+    }
+    size_ = static_cast<std::size_t>(st.st_size);
+}
+
+OpenedFile::~OpenedFile() {
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+MappedImage::MappedImage(int fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        throw IoError(std::string("cannot read the file: ") + std::strerror(errno));
+    size_ = static_cast<std::size_t>(st.st_size);
+    if (size_ > 0) {
+        void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (p != MAP_FAILED) {
+            map_ = p;
+            data_ = static_cast<const char*>(p);
+            return;
+        }
+    }
+    // Not mappable: read it.
+    copy_.resize(size_);
+    std::size_t filled = 0;
+    while (filled < size_) {
+        const ssize_t got =
+            ::pread(fd, copy_.data() + filled, size_ - filled, static_cast<off_t>(filled));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            throw IoError(std::string("cannot read the file: ") + std::strerror(errno));
+        if (got == 0)
+            break;
+        filled += static_cast<std::size_t>(got);
+    }
+    copy_.resize(filled);
+    size_ = filled;
+    data_ = copy_.data();
+}
+
+MappedImage::~MappedImage() {
+    if (map_ != nullptr)
+        ::munmap(map_, size_);
 }
 
 }  // namespace pinna::detail

@@ -12,4 +12,41 @@ namespace pinna::detail {
 /// size before reading, and again while reading, for files that grow or lie about it).
 std::string read_file_capped(const std::string& path, std::size_t max_bytes);
 
+/// A regular file opened for reading (close-on-exec, descriptor above 3), with its size
+/// at opening; fd == -1 where `path` is something else (a pipe, a device), which
+/// read_file_capped then reads. Throws as read_file_capped for a missing or unreadable
+/// path, a folder, or more than `max_bytes`.
+class OpenedFile {
+  public:
+    OpenedFile(const std::string& path, std::size_t max_bytes);
+    ~OpenedFile();
+    OpenedFile(const OpenedFile&) = delete;
+    OpenedFile& operator=(const OpenedFile&) = delete;
+    int fd() const noexcept { return fd_; }
+    std::size_t size() const noexcept { return size_; }
+
+  private:
+    int fd_ = -1;
+    std::size_t size_ = 0;
+};
+
+/// A file's bytes mapped read-only (MAP_POPULATE: faulted in at once), or read where it
+/// cannot be mapped. Only for processes that may crash on a file truncated meanwhile (the
+/// isolated SOFA worker): a mapped file that shrinks raises SIGBUS.
+class MappedImage {
+  public:
+    explicit MappedImage(int fd);
+    ~MappedImage();
+    MappedImage(const MappedImage&) = delete;
+    MappedImage& operator=(const MappedImage&) = delete;
+    const char* data() const noexcept { return data_; }
+    std::size_t size() const noexcept { return size_; }
+
+  private:
+    void* map_ = nullptr;
+    std::string copy_;
+    const char* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
 }  // namespace pinna::detail

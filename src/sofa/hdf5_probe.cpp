@@ -1,15 +1,39 @@
 #include "sofa/hdf5_probe.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 
 namespace pinna::detail {
+namespace {
+
+const unsigned char kSignature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+// Where HDF5 looks for its superblock: 0, 512, 1024, 2048, ... (a user block before it).
+std::size_t next_offset(std::size_t offset) noexcept {
+    return offset == 0 ? 512 : offset * 2;
+}
+
+}  // namespace
 
 bool looks_like_hdf5(const void* bytes, std::size_t size) noexcept {
-    static const unsigned char kSignature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     const auto* p = static_cast<const unsigned char*>(bytes);
-    for (std::size_t offset = 0; offset + sizeof kSignature <= size;
-         offset = offset == 0 ? 512 : offset * 2) {
+    for (std::size_t offset = 0; offset + sizeof kSignature <= size; offset = next_offset(offset))
         if (std::memcmp(p + offset, kSignature, sizeof kSignature) == 0)
+            return true;
+    return false;
+}
+
+bool looks_like_hdf5_file(int fd, std::size_t size) noexcept {
+    unsigned char head[sizeof kSignature];
+    for (std::size_t offset = 0; offset + sizeof kSignature <= size; offset = next_offset(offset)) {
+        ssize_t got;
+        do
+            got = ::pread(fd, head, sizeof head, static_cast<off_t>(offset));
+        while (got < 0 && errno == EINTR);
+        if (got == static_cast<ssize_t>(sizeof head) &&
+            std::memcmp(head, kSignature, sizeof kSignature) == 0)
             return true;
     }
     return false;

@@ -9,4 +9,7 @@ namespace pinna::detail {
 /// user block before the superblock).
 bool looks_like_hdf5(const void* bytes, std::size_t size) noexcept;
 
+/// The same for the first `size` bytes of an open file (read at the signature's places).
+bool looks_like_hdf5_file(int fd, std::size_t size) noexcept;
+
 }  // namespace pinna::detail

@@ -198,6 +198,11 @@ std::string run_in_worker(const std::string& exe, const Request& request, Role r
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, sv[1], 0);
     posix_spawn_file_actions_adddup2(&actions, sv[1], 1);
+    Request sent_request = request;  // as the worker sees it: the file as kImageFd
+    if (request.image_fd >= 0) {
+        posix_spawn_file_actions_adddup2(&actions, request.image_fd, kImageFd);
+        sent_request.image_fd = kImageFd;
+    }
     std::string arg0 = exe, arg1 = "--pinna-isolated-task";
     char* argv[] = {arg0.data(), arg1.data(), nullptr};
     std::vector<std::string> env = worker_environment();
@@ -219,7 +224,7 @@ std::string run_in_worker(const std::string& exe, const Request& request, Role r
     const double deadline = now_s() + request.limits.time_limit_s;
     // The request's length, the request, then its payload's tail from the caller's buffer
     // (worker_main reads them in that order).
-    const std::string message = encode_request(request);
+    const std::string message = encode_request(sent_request);
     const std::uint64_t length = message.size() + request.payload_tail.size();
     const bool sent =
         send_all(sv[0], std::string_view(reinterpret_cast<const char*>(&length), sizeof length),

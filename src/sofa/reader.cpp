@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/read_file.hpp"
@@ -326,18 +328,7 @@ SofaSummary summarize(const void* bytes, std::size_t size, const std::string& na
 }
 
 // The request both tasks take: the read options that matter in the isolated process,
-// then the file image.
-// The image goes as the payload's tail: sent from the caller's buffer, not copied.
-void set_read_request_payload(detail::Request& request, const void* bytes, std::size_t size,
-                              const SofaReadOptions& options) {
-    detail::WireOut out;
-    out.put(static_cast<std::uint8_t>(options.apply_delays))
-        .put(static_cast<std::uint64_t>(options.max_measurements))
-        .put(static_cast<std::uint64_t>(options.max_taps));
-    request.payload = std::move(out.bytes());
-    request.payload_tail = std::string_view(static_cast<const char*>(bytes), size);
-}
-
+// then the file image (or the file itself, Request::image_fd).
 struct ReadPayload {
     SofaReadOptions options;
     std::size_t offset = 0;  // of the file image
@@ -354,15 +345,9 @@ ReadPayload decode_read_payload(const detail::Request& request) {
     return p;
 }
 
-// The file image checked as read_sofa checks it, and a request for `task` on it.
-detail::Request read_request(detail::Task task, const void* bytes, std::size_t size,
-                             const std::string& name, const SofaReadOptions& options) {
-    if (size > options.max_file_bytes)
-        throw InvalidDataError(name + ": file of " + std::to_string(size) +
-                               " bytes is larger than the cap of " +
-                               std::to_string(options.max_file_bytes));
-    if (!detail::looks_like_hdf5(bytes, size))
-        throw MalformedFileError(name + ": not a SOFA file (no HDF5/netCDF-4 signature)");
+// A request for `task` with the read options (the image is added by the caller).
+detail::Request read_request(detail::Task task, const std::string& name,
+                             const SofaReadOptions& options) {
     detail::Request request;
     request.task = task;
     request.name = name;
@@ -371,9 +356,54 @@ detail::Request read_request(detail::Task task, const void* bytes, std::size_t s
     request.limits.max_measurements = options.max_measurements;
     // The worker may lengthen IRs by applying delays; leave room for that.
     request.limits.max_taps = options.max_taps + (options.max_taps >> 1) + 64;
-    if (options.isolate)
-        set_read_request_payload(request, bytes, size, options);
+    detail::WireOut out;
+    out.put(static_cast<std::uint8_t>(options.apply_delays))
+        .put(static_cast<std::uint64_t>(options.max_measurements))
+        .put(static_cast<std::uint64_t>(options.max_taps));
+    request.payload = std::move(out.bytes());
     return request;
+}
+
+[[noreturn]] void not_hdf5(const std::string& name) {
+    throw MalformedFileError(name + ": not a SOFA file (no HDF5/netCDF-4 signature)");
+}
+
+// A file image checked as read_sofa checks it.
+void check_image(const void* bytes, std::size_t size, const std::string& name,
+                 const SofaReadOptions& options) {
+    if (size > options.max_file_bytes)
+        throw InvalidDataError(name + ": file of " + std::to_string(size) +
+                               " bytes is larger than the cap of " +
+                               std::to_string(options.max_file_bytes));
+    if (!detail::looks_like_hdf5(bytes, size))
+        not_hdf5(name);
+}
+
+// The task on a file the isolated process reads itself (no copy through the socket), or
+// nothing where `path` is not a regular file.
+template <typename Decode>
+auto run_on_file(detail::Task task, const std::string& path, const SofaReadOptions& options,
+                 Decode decode)
+    -> std::optional<decltype(decode(std::string(), detail::Request()))> {
+    const detail::OpenedFile file(path, options.max_file_bytes);
+    if (file.fd() < 0)
+        return std::nullopt;
+    if (!detail::looks_like_hdf5_file(file.fd(), file.size()))
+        not_hdf5(path);
+    detail::Request request = read_request(task, path, options);
+    request.image_fd = file.fd();
+    return decode(detail::run_isolated(request, detail::Role::reader), request);
+}
+
+// The image the request names: its file, or the payload's tail.
+template <typename Parse>
+auto with_image(const detail::Request& request, Parse parse) {
+    const ReadPayload p = decode_read_payload(request);
+    if (request.image_fd >= 0) {
+        const detail::MappedImage image(request.image_fd);
+        return parse(image.data(), image.size(), p.options);
+    }
+    return parse(request.payload.data() + p.offset, request.payload.size() - p.offset, p.options);
 }
 
 }  // namespace
@@ -381,44 +411,62 @@ detail::Request read_request(detail::Task task, const void* bytes, std::size_t s
 namespace detail {
 
 std::string run_read_set_task(const Request& request) {
-    const ReadPayload p = decode_read_payload(request);
-    return encode_set(parse_set(request.payload.data() + p.offset,
-                                request.payload.size() - p.offset, request.name, p.options));
+    return with_image(request, [&](const char* bytes, std::size_t size, const SofaReadOptions& o) {
+        return encode_set(parse_set(bytes, size, request.name, o));
+    });
 }
 
 std::string run_describe_task(const Request& request) {
-    const ReadPayload p = decode_read_payload(request);
-    return encode_summary(summarize(request.payload.data() + p.offset,
-                                    request.payload.size() - p.offset, request.name, p.options));
+    return with_image(request, [&](const char* bytes, std::size_t size, const SofaReadOptions& o) {
+        return encode_summary(summarize(bytes, size, request.name, o));
+    });
 }
 
 }  // namespace detail
 
 HrirSet read_sofa_memory(const void* bytes, std::size_t size, const std::string& name,
                          const SofaReadOptions& options) {
-    const detail::Request request =
-        read_request(detail::Task::read_set, bytes, size, name, options);
+    check_image(bytes, size, name, options);
     if (!options.isolate)
         return parse_set(bytes, size, name, options);
+    detail::Request request = read_request(detail::Task::read_set, name, options);
+    request.payload_tail = std::string_view(static_cast<const char*>(bytes), size);
     return detail::decode_set_result(detail::run_isolated(request, detail::Role::reader), name,
                                      request.limits);
 }
 
 HrirSet read_sofa(const std::string& path, const SofaReadOptions& options) {
+    if (options.isolate) {
+        auto set = run_on_file(detail::Task::read_set, path, options,
+                               [&](const std::string& answer, const detail::Request& request) {
+                                   return detail::decode_set_result(answer, path, request.limits);
+                               });
+        if (set)
+            return std::move(*set);
+    }
     const std::string bytes = detail::read_file_capped(path, options.max_file_bytes);
     return read_sofa_memory(bytes.data(), bytes.size(), path, options);
 }
 
 SofaSummary describe_sofa_memory(const void* bytes, std::size_t size, const std::string& name,
                                  const SofaReadOptions& options) {
-    const detail::Request request =
-        read_request(detail::Task::describe, bytes, size, name, options);
+    check_image(bytes, size, name, options);
     if (!options.isolate)
         return summarize(bytes, size, name, options);
+    detail::Request request = read_request(detail::Task::describe, name, options);
+    request.payload_tail = std::string_view(static_cast<const char*>(bytes), size);
     return detail::decode_summary_result(detail::run_isolated(request, detail::Role::reader), name);
 }
 
 SofaSummary describe_sofa(const std::string& path, const SofaReadOptions& options) {
+    if (options.isolate) {
+        auto summary = run_on_file(detail::Task::describe, path, options,
+                                   [&](const std::string& answer, const detail::Request&) {
+                                       return detail::decode_summary_result(answer, path);
+                                   });
+        if (summary)
+            return std::move(*summary);
+    }
     const std::string bytes = detail::read_file_capped(path, options.max_file_bytes);
     return describe_sofa_memory(bytes.data(), bytes.size(), path, options);
 }

@@ -6,7 +6,7 @@
 namespace pinna::detail {
 namespace {
 
-constexpr char kMagicRequest[4] = {'P', 'N', 'R', '2'};
+constexpr char kMagicRequest[4] = {'P', 'N', 'R', '3'};
 constexpr char kMagicSet[4] = {'P', 'N', 'S', '1'};
 constexpr char kMagicSummary[4] = {'P', 'N', 'M', '1'};
 constexpr char kMagicDone[4] = {'P', 'N', 'D', '1'};
@@ -90,6 +90,7 @@ std::string encode_request(const Request& request) {
         .put(static_cast<std::uint64_t>(request.limits.memory_limit_bytes))
         .put(static_cast<std::uint64_t>(request.limits.max_measurements))
         .put(static_cast<std::uint64_t>(request.limits.max_taps))
+        .put(static_cast<std::int32_t>(request.image_fd))
         .text(request.name)
         .raw(request.payload.data(), request.payload.size());
     return std::move(out.bytes());
@@ -108,6 +109,9 @@ Request decode_request(std::string bytes) {
     r.limits.memory_limit_bytes = static_cast<std::size_t>(in.get<std::uint64_t>());
     r.limits.max_measurements = static_cast<std::size_t>(in.get<std::uint64_t>());
     r.limits.max_taps = static_cast<std::size_t>(in.get<std::uint64_t>());
+    r.image_fd = in.get<std::int32_t>();
+    if (r.image_fd < -1)
+        in.damaged();
     r.name = in.text();
     const std::size_t header = in.position();
     r.payload = std::move(bytes);

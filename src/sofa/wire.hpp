@@ -88,7 +88,13 @@ struct Request {
     /// into it (a file image the caller holds). The receiving side finds them at the end
     /// of its `payload`.
     std::string_view payload_tail;
+    /// A file the task reads instead of an image in the payload (-1: none): the number of
+    /// an open descriptor in the process that runs the task (run_isolated hands the
+    /// parent's descriptor to the worker as kImageFd).
+    int image_fd = -1;
 };
+/// Where the worker finds Request::image_fd.
+constexpr int kImageFd = 3;
 /// The request's message without payload_tail (send that after it).
 std::string encode_request(const Request& request);
 /// Throws MalformedFileError for a damaged request or an unknown task. The payload takes

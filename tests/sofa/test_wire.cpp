@@ -96,6 +96,9 @@ TEST_CASE("summaries, requests, errors and done survive the wire", "[sofa][wire]
     const Request rt = decode_request(encode_request(r) + image);
     CHECK(rt.payload == r.payload + image);
     CHECK(rt.payload_tail.empty());
+    CHECK(rt.image_fd == -1);
+    r.image_fd = 3;
+    CHECK(decode_request(encode_request(r)).image_fd == 3);
 
     CHECK_NOTHROW(decode_done_result(encode_done(), "x"));
     const std::string error = encode_error(ErrorKind::unsupported_convention, "why");
@@ -134,7 +137,7 @@ TEST_CASE("damaged messages are refused, never trusted", "[sofa][wire]") {
     std::string request = encode_request(r);
     request[4] = 42;
     check_damaged([&] { decode_request(request); });
-    check_damaged([&] { decode_request(std::string("PNR2")); });
+    check_damaged([&] { decode_request(std::string("PNR3")); });
 }
 
 TEST_CASE("verifications survive the wire; damaged ones are refused", "[sofa][wire]") {
