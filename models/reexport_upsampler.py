@@ -40,8 +40,14 @@ def main():
     gen = torch.Generator().manual_seed(0)
     worst = [0.0, 0.0]
     with torch.no_grad():
-        for S in (1, 3, 5, 19, 100, 400):
-            md = torch.randn(S, 3, generator=gen)
+        for S in (1, 3, 5, 19, 100, 400, -19, -100):
+            if S < 0:  # three directions repeated, every other one moved by about 1e-4
+                S = -S
+                base = torch.randn(3, 3, generator=gen)
+                moved = 1e-4 * torch.randn(S, 3, generator=gen) * (torch.arange(S) % 2).unsqueeze(1)
+                md = base[torch.arange(S) % 3] + moved
+            else:
+                md = torch.randn(S, 3, generator=gen)
             td = torch.randn(97, 3, generator=gen)
             db = old.population(md)[0] + 3.0 * torch.randn(S, 2, old.bins, generator=gen)
             itd = 3e-4 * torch.randn(S, generator=gen)

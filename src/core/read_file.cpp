@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -60,7 +61,8 @@ OpenedFile::OpenedFile(const std::string& path, std::size_t max_bytes) {
         throw IoError(path + ": is a folder, not a file");
     if (!S_ISREG(st.st_mode))
         return;
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a path swapped for a FIFO since stat() must not block here.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         throw IoError(path + ": cannot open: " + std::strerror(errno));
     if (fd <= 3) {  // clear of the worker's standard streams and its image slot
@@ -77,6 +79,11 @@ OpenedFile::OpenedFile(const std::string& path, std::size_t max_bytes) {
         fd_ = -1;
         throw IoError(path + ": cannot open: " + std::strerror(err));
     }
+    if (!S_ISREG(st.st_mode) || st.st_size <= 0) {  // read_file_capped's business
+        ::close(fd_);
+        fd_ = -1;
+        return;
+    }
     if (static_cast<unsigned long long>(st.st_size) > max_bytes) {
         ::close(fd_);
         fd_ = -1;
@@ -91,11 +98,11 @@ OpenedFile::~OpenedFile() {
         ::close(fd_);
 }
 
-MappedImage::MappedImage(int fd) {
+MappedImage::MappedImage(int fd, std::size_t max_bytes) {
     struct stat st {};
     if (::fstat(fd, &st) != 0)
         throw IoError(std::string("cannot read the file: ") + std::strerror(errno));
-    size_ = static_cast<std::size_t>(st.st_size);
+    size_ = std::min(static_cast<std::size_t>(st.st_size), max_bytes);
     if (size_ > 0) {
         void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
         if (p != MAP_FAILED) {

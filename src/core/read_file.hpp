@@ -12,10 +12,10 @@ namespace pinna::detail {
 /// size before reading, and again while reading, for files that grow or lie about it).
 std::string read_file_capped(const std::string& path, std::size_t max_bytes);
 
-/// A regular file opened for reading (close-on-exec, descriptor above 3), with its size
-/// at opening; fd == -1 where `path` is something else (a pipe, a device), which
-/// read_file_capped then reads. Throws as read_file_capped for a missing or unreadable
-/// path, a folder, or more than `max_bytes`.
+/// A regular, non-empty file opened for reading (close-on-exec, descriptor above 3), with
+/// its size at opening; fd == -1 where `path` is something else (a pipe, a device, a file
+/// that says it is empty), which read_file_capped then reads. Throws as read_file_capped for a
+/// missing or unreadable path, a folder, or more than `max_bytes`.
 class OpenedFile {
   public:
     OpenedFile(const std::string& path, std::size_t max_bytes);
@@ -30,12 +30,13 @@ class OpenedFile {
     std::size_t size_ = 0;
 };
 
-/// A file's bytes mapped read-only (MAP_POPULATE: faulted in at once), or read where it
-/// cannot be mapped. Only for processes that may crash on a file truncated meanwhile (the
-/// isolated SOFA worker): a mapped file that shrinks raises SIGBUS.
+/// The first min(file size, max_bytes) bytes of an open file, mapped read-only
+/// (MAP_POPULATE: faulted in at once), or read where they cannot be mapped. Only for
+/// processes that may crash on a file truncated meanwhile (the isolated SOFA worker): a
+/// mapped file that shrinks raises SIGBUS.
 class MappedImage {
   public:
-    explicit MappedImage(int fd);
+    MappedImage(int fd, std::size_t max_bytes);
     ~MappedImage();
     MappedImage(const MappedImage&) = delete;
     MappedImage& operator=(const MappedImage&) = delete;

@@ -129,7 +129,7 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
         long extra = want;
         long best_extra = extra;
         long best_error = -1;
-        for (int attempt = 0; attempt < 3; ++attempt) {
+        for (int attempt = 0; attempt < 4; ++attempt) {  // the first try and 3 corrections
             const long error = measured(extra) - want;
             if (best_error < 0 || std::labs(error) < best_error) {
                 best_error = std::labs(error);

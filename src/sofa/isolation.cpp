@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -67,24 +68,43 @@ bool send_all(int fd, std::string_view bytes, double deadline) {
     return true;
 }
 
+// The isolated process and our end of its socket, killed, reaped and closed if collect()
+// leaves by an exception (an allocation that fails).
+struct Child {
+    int fd;
+    pid_t pid;
+    bool armed = true;
+    ~Child() {
+        if (!armed)
+            return;
+        ::close(fd);
+        ::kill(pid, SIGKILL);
+        while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+    }
+};
+
 // Reads what the isolated process sends until it closes its end or the deadline passes,
 // then reaps it (killing it on timeout) and turns a crash into an error.
 std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request& request,
                     Role role) {
+    Child child{fd, pid};
     const IsolationLimits& limits = request.limits;
     const std::string& name = request.name;
     const std::uint64_t max_bytes =
         std::uint64_t{limits.max_measurements} * kEars * limits.max_taps * 4 + (64u << 20);
-    // The answer comes after its length (serve()). Once the length is in, the answer is
-    // read straight into a string of that size (no staging buffer, no copy, no shift);
-    // bytes beyond it, or an answer cut short, are kept as they came for the decoder to
-    // call damaged.
+    // The answer comes after its length (serve()), and is read straight into `bytes` (no
+    // staging buffer, no shift). Its room grows with what arrives, from at most 64 MiB, so
+    // a length that promises more than comes commits nothing; bytes beyond the length, or
+    // an answer cut short, are kept as they came for the decoder to call damaged.
+    constexpr std::size_t kFirstRoom = std::size_t{64} << 20;
     std::string bytes;
     std::uint64_t announced = 0;
     char length[sizeof announced];
     std::size_t length_got = 0;
-    bool sized = false;  // `bytes` holds the announced answer's room
+    bool sized = false;  // the length was read and is plausible
     std::size_t filled = 0;
+    char probe[4096];  // what comes after a complete answer (normally nothing)
     bool timed_out = !sent;
     while (!timed_out) {
         const double left = deadline - now_s();
@@ -101,9 +121,16 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
         if (length_got < sizeof length) {
             dst = length + length_got;
             room = sizeof length - length_got;
+        } else if (sized && filled == announced) {
+            dst = probe;
+            room = sizeof probe;
         } else {
-            if (filled == bytes.size())  // room for what was not announced (or all of it)
-                bytes.resize(filled + (std::size_t{1} << 16));
+            if (filled == bytes.size()) {
+                const std::size_t grown = std::max(std::size_t{1} << 16, 2 * bytes.size());
+                bytes.resize(sized ? static_cast<std::size_t>(std::min<std::uint64_t>(
+                                         announced, std::max(grown, kFirstRoom)))
+                                   : filled + grown);
+            }
             dst = bytes.data() + filled;
             room = bytes.size() - filled;
         }
@@ -112,18 +139,23 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
             continue;
         if (got <= 0)
             break;
-        if (length_got < sizeof length) {
+        if (dst == length + length_got) {
             length_got += static_cast<std::size_t>(got);
             if (length_got == sizeof length) {
                 std::memcpy(&announced, length, sizeof announced);
-                if (announced <= max_bytes) {
-                    bytes.resize(static_cast<std::size_t>(announced));
-                    sized = true;
-                } else {
+                sized = announced <= max_bytes;
+                if (!sized) {
                     bytes.assign(length, sizeof length);  // not a length: keep it all
                     filled = bytes.size();
                 }
             }
+            continue;
+        }
+        if (dst == probe) {  // longer than announced: damaged, kept as it came
+            bytes.append(probe, static_cast<std::size_t>(got));
+            sized = false;
+            bytes.insert(0, length, sizeof length);
+            filled = bytes.size();
             continue;
         }
         filled += static_cast<std::size_t>(got);
@@ -136,6 +168,7 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
         bytes.resize(filled);
     // A complete answer is its announced length of bytes; anything else is damaged.
     const bool complete = sized && filled == announced;
+    child.armed = false;
     ::close(fd);
     if (timed_out)
         ::kill(pid, SIGKILL);
@@ -157,10 +190,8 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
         fail(role, name,
              "the isolated " + who + " returned nothing (exit status " +
                  std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
-    if (!complete && sized) {
-        // As it came: the length, then what followed it.
+    if (!complete && sized)  // cut short: as it came, the length, then what followed it
         bytes.insert(0, length, sizeof length);
-    }
     return bytes;
 }
 
@@ -198,11 +229,8 @@ std::string run_in_worker(const std::string& exe, const Request& request, Role r
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, sv[1], 0);
     posix_spawn_file_actions_adddup2(&actions, sv[1], 1);
-    Request sent_request = request;  // as the worker sees it: the file as kImageFd
-    if (request.image_fd >= 0) {
+    if (request.image_fd >= 0)  // the worker finds the file as kImageFd
         posix_spawn_file_actions_adddup2(&actions, request.image_fd, kImageFd);
-        sent_request.image_fd = kImageFd;
-    }
     std::string arg0 = exe, arg1 = "--pinna-isolated-task";
     char* argv[] = {arg0.data(), arg1.data(), nullptr};
     std::vector<std::string> env = worker_environment();
@@ -224,7 +252,8 @@ std::string run_in_worker(const std::string& exe, const Request& request, Role r
     const double deadline = now_s() + request.limits.time_limit_s;
     // The request's length, the request, then its payload's tail from the caller's buffer
     // (worker_main reads them in that order).
-    const std::string message = encode_request(sent_request);
+    const std::string message =
+        encode_request(request, request.image_fd >= 0 ? kImageFd : request.image_fd);
     const std::uint64_t length = message.size() + request.payload_tail.size();
     const bool sent =
         send_all(sv[0], std::string_view(reinterpret_cast<const char*>(&length), sizeof length),

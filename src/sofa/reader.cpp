@@ -392,6 +392,7 @@ auto run_on_file(detail::Task task, const std::string& path, const SofaReadOptio
         not_hdf5(path);
     detail::Request request = read_request(task, path, options);
     request.image_fd = file.fd();
+    request.image_size = file.size();
     return decode(detail::run_isolated(request, detail::Role::reader), request);
 }
 
@@ -400,7 +401,8 @@ template <typename Parse>
 auto with_image(const detail::Request& request, Parse parse) {
     const ReadPayload p = decode_read_payload(request);
     if (request.image_fd >= 0) {
-        const detail::MappedImage image(request.image_fd);
+        const detail::MappedImage image(request.image_fd,
+                                        static_cast<std::size_t>(request.image_size));
         return parse(image.data(), image.size(), p.options);
     }
     return parse(request.payload.data() + p.offset, request.payload.size() - p.offset, p.options);

@@ -82,7 +82,7 @@ void WireIn::damaged() const {
     throw MalformedFileError(name_ + ": the isolated process returned a damaged message");
 }
 
-std::string encode_request(const Request& request) {
+std::string encode_request(const Request& request, int image_fd) {
     WireOut out;
     out.raw(kMagicRequest, 4)
         .put(static_cast<std::uint8_t>(request.task))
@@ -90,7 +90,8 @@ std::string encode_request(const Request& request) {
         .put(static_cast<std::uint64_t>(request.limits.memory_limit_bytes))
         .put(static_cast<std::uint64_t>(request.limits.max_measurements))
         .put(static_cast<std::uint64_t>(request.limits.max_taps))
-        .put(static_cast<std::int32_t>(request.image_fd))
+        .put(static_cast<std::int32_t>(image_fd))
+        .put(request.image_size)
         .text(request.name)
         .raw(request.payload.data(), request.payload.size());
     return std::move(out.bytes());
@@ -110,6 +111,7 @@ Request decode_request(std::string bytes) {
     r.limits.max_measurements = static_cast<std::size_t>(in.get<std::uint64_t>());
     r.limits.max_taps = static_cast<std::size_t>(in.get<std::uint64_t>());
     r.image_fd = in.get<std::int32_t>();
+    r.image_size = in.get<std::uint64_t>();
     if (r.image_fd < -1)
         in.damaged();
     r.name = in.text();

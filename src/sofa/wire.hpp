@@ -92,11 +92,17 @@ struct Request {
     /// an open descriptor in the process that runs the task (run_isolated hands the
     /// parent's descriptor to the worker as kImageFd).
     int image_fd = -1;
+    /// The size of that file when the caller checked it: the task reads no more.
+    std::uint64_t image_size = 0;
 };
 /// Where the worker finds Request::image_fd.
 constexpr int kImageFd = 3;
-/// The request's message without payload_tail (send that after it).
-std::string encode_request(const Request& request);
+/// The request's message without payload_tail (send that after it), naming `image_fd` as
+/// the descriptor of its file.
+std::string encode_request(const Request& request, int image_fd);
+inline std::string encode_request(const Request& request) {
+    return encode_request(request, request.image_fd);
+}
 /// Throws MalformedFileError for a damaged request or an unknown task. The payload takes
 /// over the message's storage (no copy of a file image).
 Request decode_request(std::string bytes);

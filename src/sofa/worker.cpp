@@ -72,7 +72,10 @@ std::string run_task(const Request& request) {
 
 void serve(const Request& request, int fd) {
     if (!under_sanitizer() && request.limits.memory_limit_bytes != 0) {
-        const rlim_t budget = virtual_size_bytes() + request.limits.memory_limit_bytes;
+        // A file the task maps (Request::image_fd) is the input, not what parsing it
+        // allocates: it does not count against the limit.
+        const rlim_t budget = virtual_size_bytes() + request.limits.memory_limit_bytes +
+                              (request.image_fd >= 0 ? request.image_size : 0);
         rlimit cap{budget, budget};
         ::setrlimit(RLIMIT_AS, &cap);
     }

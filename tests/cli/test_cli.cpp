@@ -1,6 +1,7 @@
 // The pinna binary as a user runs it: exit codes, messages, outputs.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -88,6 +89,22 @@ TEST_CASE("the isolated worker: found in the build tree, overridable, fork fallb
     const Run dead = pinna_cli("info " + in, "PINNA_SOFA_WORKER=/bin/false");
     CHECK(dead.code == 1);
     CHECK(dead.out.find("returned nothing") != std::string::npos);
+    // Workers that lie about the answer's length: one announces 1 TiB and sends 4 bytes,
+    // one sends a real answer and more after it. Both are damaged messages (and the first
+    // must not make pinna commit a terabyte).
+    const std::string worker = std::string(PINNA_BINARY_DIR) + "/libexec/pinna/pinna-sofa-worker";
+    const std::string huge = dir.file("huge.sh"), longer = dir.file("longer.sh");
+    std::ofstream(huge) << "#!/bin/sh\ncat > /dev/null\n"
+                           "printf '\\000\\000\\000\\000\\000\\001\\000\\000abcd'\n";
+    std::ofstream(longer) << "#!/bin/sh\n'" << worker << "' \"$@\"\nprintf 'tail'\n";
+    ::chmod(huge.c_str(), 0755);
+    ::chmod(longer.c_str(), 0755);
+    for (const std::string& liar : {huge, longer}) {
+        const Run lied = pinna_cli("info " + in, "PINNA_SOFA_WORKER=" + liar);
+        INFO(liar << ": " << lied.out);
+        CHECK(lied.code == 1);
+        CHECK(lied.out.find("damaged message") != std::string::npos);
+    }
 }
 
 TEST_CASE("convert, sparsify, upsample and evaluate chain", "[cli]") {

@@ -98,7 +98,11 @@ TEST_CASE("summaries, requests, errors and done survive the wire", "[sofa][wire]
     CHECK(rt.payload_tail.empty());
     CHECK(rt.image_fd == -1);
     r.image_fd = 3;
-    CHECK(decode_request(encode_request(r)).image_fd == 3);
+    r.image_size = 123456789;
+    const Request rf = decode_request(encode_request(r));
+    CHECK(rf.image_fd == 3);
+    CHECK(rf.image_size == 123456789);
+    CHECK(decode_request(encode_request(r, 7)).image_fd == 7);
 
     CHECK_NOTHROW(decode_done_result(encode_done(), "x"));
     const std::string error = encode_error(ErrorKind::unsupported_convention, "why");
