@@ -15,15 +15,19 @@
 
 namespace pinna::detail {
 
+void check_size_cap(const std::string& name, unsigned long long size, std::size_t max_bytes) {
+    if (size > max_bytes)
+        throw InvalidDataError(name + ": file of " + std::to_string(size) +
+                               " bytes is larger than the cap of " + std::to_string(max_bytes));
+}
+
 std::string read_file_capped(const std::string& path, std::size_t max_bytes) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
         throw IoError(path + ": cannot open: " + std::strerror(errno));
     if (S_ISDIR(st.st_mode))
         throw IoError(path + ": is a folder, not a file");
-    if (static_cast<unsigned long long>(st.st_size) > max_bytes)
-        throw InvalidDataError(path + ": file of " + std::to_string(st.st_size) +
-                               " bytes is larger than the cap of " + std::to_string(max_bytes));
+    check_size_cap(path, static_cast<unsigned long long>(st.st_size), max_bytes);
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
     if (!f)
         throw IoError(path + ": cannot open: " + std::strerror(errno));
@@ -32,22 +36,16 @@ std::string read_file_capped(const std::string& path, std::size_t max_bytes) {
     std::string bytes(static_cast<std::size_t>(st.st_size) + 1, '\0');
     std::size_t filled = 0;
     while (true) {
-        if (filled == bytes.size()) {
-            if (filled > max_bytes)
-                throw InvalidDataError(path + ": file is larger than the cap of " +
-                                       std::to_string(max_bytes) + " bytes");
+        if (filled == bytes.size())
             bytes.resize(filled + (std::size_t{1} << 16));
-        }
         const std::size_t got =
             std::fread(bytes.data() + filled, 1, bytes.size() - filled, f.get());
         if (got == 0)
             break;
         filled += got;
+        check_size_cap(path, filled, max_bytes);
     }
     bytes.resize(filled);
-    if (filled > max_bytes)
-        throw InvalidDataError(path + ": file is larger than the cap of " +
-                               std::to_string(max_bytes) + " bytes");
     if (std::ferror(f.get()))
         throw IoError(path + ": read failed: " + std::strerror(errno));
     return bytes;
@@ -87,8 +85,7 @@ OpenedFile::OpenedFile(const std::string& path, std::size_t max_bytes) {
     if (static_cast<unsigned long long>(st.st_size) > max_bytes) {
         ::close(fd_);
         fd_ = -1;
-        throw InvalidDataError(path + ": file of " + std::to_string(st.st_size) +
-                               " bytes is larger than the cap of " + std::to_string(max_bytes));
+        check_size_cap(path, static_cast<unsigned long long>(st.st_size), max_bytes);
     }
     size_ = static_cast<std::size_t>(st.st_size);
 }

@@ -7,6 +7,10 @@
 
 namespace pinna::detail {
 
+/// Throws InvalidDataError "NAME: file of SIZE bytes is larger than the cap of MAX_BYTES"
+/// when `size` > `max_bytes`: the one wording of the file-size cap.
+void check_size_cap(const std::string& name, unsigned long long size, std::size_t max_bytes);
+
 /// The bytes of `path`. Throws IoError when it is missing, a folder or unreadable, and
 /// InvalidDataError naming the cap when it holds more than `max_bytes` (checked on the
 /// size before reading, and again while reading, for files that grow or lie about it).

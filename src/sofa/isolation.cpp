@@ -84,6 +84,44 @@ struct Child {
     }
 };
 
+// Reads from what the isolated process sends, in three phases: the answer's length, the
+// answer, and a probe that nothing follows it. Each read waits at most until `deadline`.
+class AnswerStream {
+  public:
+    AnswerStream(int fd, double deadline, bool open)
+        : fd_(fd), deadline_(deadline), open_(open), timed_out_(!open) {}
+    bool timed_out() const { return timed_out_; }
+
+    // Up to `room` bytes into `dst`: the count read, 0 once the stream has ended (the
+    // worker closed its end, a read failed or the deadline passed).
+    std::size_t read(char* dst, std::size_t room) {
+        while (open_) {
+            const double left = deadline_ - now_s();
+            if (left <= 0) {
+                timed_out_ = true;
+                open_ = false;
+                break;
+            }
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, static_cast<int>(left * 1000) + 1) <= 0)
+                continue;  // EINTR or the deadline, checked above
+            const ssize_t got = ::read(fd_, dst, room);
+            if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+                continue;
+            if (got > 0)
+                return static_cast<std::size_t>(got);
+            open_ = false;
+        }
+        return 0;
+    }
+
+  private:
+    int fd_;
+    double deadline_;
+    bool open_;
+    bool timed_out_;
+};
+
 // Reads what the isolated process sends until it closes its end or the deadline passes,
 // then reaps it (killing it on timeout) and turns a crash into an error.
 std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request& request,
@@ -93,75 +131,73 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
     const std::string& name = request.name;
     const std::uint64_t max_bytes =
         std::uint64_t{limits.max_measurements} * kEars * limits.max_taps * 4 + (64u << 20);
-    // The answer comes after its length (serve()), and is read straight into `bytes` (no
-    // staging buffer, no shift). Its room grows with what arrives, from at most 64 MiB, so
-    // a length that promises more than comes commits nothing; bytes beyond the length, or
-    // an answer cut short, are kept as they came for the decoder to call damaged.
-    constexpr std::size_t kFirstRoom = std::size_t{64} << 20;
-    std::string bytes;
+    AnswerStream stream(fd, deadline, sent);
+
+    // 1. The answer's length (serve()).
     std::uint64_t announced = 0;
     char length[sizeof announced];
     std::size_t length_got = 0;
-    bool sized = false;  // the length was read and is plausible
-    std::size_t filled = 0;
-    char probe[4096];  // what comes after a complete answer (normally nothing)
-    bool timed_out = !sent;
-    while (!timed_out) {
-        const double left = deadline - now_s();
-        if (left <= 0) {
-            timed_out = true;
+    while (length_got < sizeof length) {
+        const std::size_t got = stream.read(length + length_got, sizeof length - length_got);
+        if (got == 0)
             break;
+        length_got += got;
+    }
+    std::string bytes;
+    std::size_t filled = 0;
+    bool sized = false;  // the length was read and is plausible
+    if (length_got == sizeof length) {
+        std::memcpy(&announced, length, sizeof announced);
+        sized = announced <= max_bytes;
+        if (!sized) {
+            bytes.assign(length, sizeof length);  // not a length: keep it all
+            filled = bytes.size();
         }
-        pollfd p{fd, POLLIN, 0};
-        const int ready = ::poll(&p, 1, static_cast<int>(left * 1000) + 1);
-        if (ready <= 0)
-            continue;  // EINTR or the deadline, checked above
-        char* dst;
-        std::size_t room;
-        if (length_got < sizeof length) {
-            dst = length + length_got;
-            room = sizeof length - length_got;
-        } else if (sized && filled == announced) {
-            dst = probe;
-            room = sizeof probe;
-        } else {
+    }
+
+    // 2. The answer, read straight into `bytes` (no staging buffer, no shift). Its room
+    // grows with what arrives, from at most 64 MiB, so a length that promises more than
+    // comes commits nothing.
+    constexpr std::size_t kFirstRoom = std::size_t{64} << 20;
+    if (sized) {
+        while (filled < announced) {
             if (filled == bytes.size()) {
                 const std::size_t grown = std::max(std::size_t{1} << 16, 2 * bytes.size());
-                bytes.resize(sized ? static_cast<std::size_t>(std::min<std::uint64_t>(
-                                         announced, std::max(grown, kFirstRoom)))
-                                   : filled + grown);
+                bytes.resize(static_cast<std::size_t>(
+                    std::min<std::uint64_t>(announced, std::max(grown, kFirstRoom))));
             }
-            dst = bytes.data() + filled;
-            room = bytes.size() - filled;
+            const std::size_t got = stream.read(bytes.data() + filled, bytes.size() - filled);
+            if (got == 0)
+                break;
+            filled += got;
         }
-        const ssize_t got = ::read(fd, dst, room);
-        if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
-            continue;
-        if (got <= 0)
-            break;
-        if (dst == length + length_got) {
-            length_got += static_cast<std::size_t>(got);
-            if (length_got == sizeof length) {
-                std::memcpy(&announced, length, sizeof announced);
-                sized = announced <= max_bytes;
-                if (!sized) {
-                    bytes.assign(length, sizeof length);  // not a length: keep it all
-                    filled = bytes.size();
-                }
+        // 3. Nothing may follow it: what does makes the answer damaged.
+        if (filled == announced) {
+            char probe[4096];
+            const std::size_t got = stream.read(probe, sizeof probe);
+            if (got > 0) {
+                bytes.resize(filled);
+                bytes.append(probe, got);
+                bytes.insert(0, length, sizeof length);
+                filled = bytes.size();
+                sized = false;
             }
-            continue;
         }
-        if (dst == probe) {  // longer than announced: damaged, kept as it came
-            bytes.append(probe, static_cast<std::size_t>(got));
-            sized = false;
-            bytes.insert(0, length, sizeof length);
-            filled = bytes.size();
-            continue;
-        }
-        filled += static_cast<std::size_t>(got);
-        if (filled > max_bytes)
-            break;  // the decoder will call it damaged
     }
+    // Not an answer (an implausible length, or more than announced): the rest as it comes,
+    // up to the cap, for the decoder to call damaged.
+    if (!sized && length_got == sizeof length) {
+        while (filled <= max_bytes) {
+            if (filled == bytes.size())
+                bytes.resize(filled + std::max(std::size_t{1} << 16, 2 * bytes.size()));
+            const std::size_t got = stream.read(bytes.data() + filled, bytes.size() - filled);
+            if (got == 0)
+                break;
+            filled += got;
+        }
+    }
+    const bool timed_out = stream.timed_out();
+
     if (length_got < sizeof length)
         bytes.assign(length, length_got);
     else

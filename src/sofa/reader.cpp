@@ -371,10 +371,7 @@ detail::Request read_request(detail::Task task, const std::string& name,
 // A file image checked as read_sofa checks it.
 void check_image(const void* bytes, std::size_t size, const std::string& name,
                  const SofaReadOptions& options) {
-    if (size > options.max_file_bytes)
-        throw InvalidDataError(name + ": file of " + std::to_string(size) +
-                               " bytes is larger than the cap of " +
-                               std::to_string(options.max_file_bytes));
+    detail::check_size_cap(name, size, options.max_file_bytes);
     if (!detail::looks_like_hdf5(bytes, size))
         not_hdf5(name);
 }

@@ -144,10 +144,7 @@ std::string run_verify_task(const Request& request) {
 
 SofaVerification verify_sofa_memory(const void* bytes, std::size_t size, const std::string& name,
                                     const SofaVerifyOptions& options) {
-    if (size > options.max_file_bytes)
-        throw InvalidDataError(name + ": file of " + std::to_string(size) +
-                               " bytes is larger than the cap of " +
-                               std::to_string(options.max_file_bytes));
+    detail::check_size_cap(name, size, options.max_file_bytes);
     // Without an HDF5 signature no parser is needed to say what the file is not.
     if (!detail::looks_like_hdf5(bytes, size))
         return verification_of(
