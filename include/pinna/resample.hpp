@@ -20,11 +20,18 @@ struct ResampleOptions {
     std::size_t half_length = 24;
     /// Kaiser window beta (about 80 dB stop-band for 8.6).
     double kaiser_beta = 8.6;
+    /// true: the IRs are filters, and each keeps its frequency response (its DFT magnitude
+    /// at a given frequency in Hz, below the pass-band edge): sample values are scaled by
+    /// old rate / new rate, so a unit impulse stays a 0 dB response at any rate. false:
+    /// the IRs are waveforms, and the samples are the band-limited signal's values (a tone
+    /// keeps its amplitude; a filter's response changes by 20 log10(new / old) dB).
+    bool keep_frequency_response = true;
 };
 
 /// The set at `sample_rate_hz`. Output IRs have ceil(taps * new/old) samples; sample t of
-/// the output is the band-limited input evaluated at time t / new_rate, with the input taken
-/// as zero outside its taps (so a peak at the very first sample is partly lost). Delays in
+/// the output is the band-limited input evaluated at time t / new_rate (times old / new
+/// with keep_frequency_response), with the input taken as zero outside its taps (so a peak
+/// at the very first sample is partly lost). Delays in
 /// delays_samples() are rescaled to the new rate. Metadata and directions are kept. A set
 /// already at the rate is returned unchanged. Throws InvalidArgumentError for a rate that is
 /// not finite and positive, or for bad options.

@@ -390,18 +390,23 @@ void bind_delays_and_rates(py::module_& m) {
           "A validated copy with its delays baked into the IRs (no `delays` left).");
     m.def(
         "resample",
-        [](const HrirSet& set, double rate, double cutoff, std::size_t half_length, double beta) {
+        [](const HrirSet& set, double rate, double cutoff, std::size_t half_length, double beta,
+           bool keep_frequency_response) {
             ResampleOptions o;
             o.cutoff = cutoff;
             o.half_length = half_length;
             o.kaiser_beta = beta;
+            o.keep_frequency_response = keep_frequency_response;
             py::gil_scoped_release release;
             return resample(set, rate, o);
         },
         py::arg("set"), py::arg("sample_rate_hz"), py::arg("cutoff") = ResampleOptions{}.cutoff,
         py::arg("half_length") = ResampleOptions{}.half_length,
         py::arg("kaiser_beta") = ResampleOptions{}.kaiser_beta,
-        "The set at another sample rate (band-limited, Kaiser-windowed sinc).");
+        py::arg("keep_frequency_response") = ResampleOptions{}.keep_frequency_response,
+        "The set at another sample rate (band-limited, Kaiser-windowed sinc). With "
+        "keep_frequency_response (default) each IR keeps its frequency response (samples "
+        "scaled by old / new rate); otherwise its waveform's values.");
     m.def("conform", &conform, py::arg("set"), py::arg("sample_rate_hz"), py::arg("taps"),
           release_gil(),
           "Delays applied, resampled to sample_rate_hz and cut (faded) or padded to `taps`.");

@@ -12,7 +12,8 @@ const char* const kConvertHelp =
     "Reads any SOFA file pinna can read (SimpleFreeFieldHRIR, GeneralFIR, ...) and writes\n"
     "a conformant SimpleFreeFieldHRIR 1.0 file (atomically) that libmysofa's mysofa_open\n"
     "accepts. Data.Delay is applied to the IRs. The source's metadata is carried over.\n\n"
-    "  --rate HZ   resample to this sample rate (band-limited windowed sinc)\n"
+    "  --rate HZ   resample to this sample rate (band-limited windowed sinc; each IR\n"
+    "              keeps its frequency response)\n"
     "  --taps N    cut (with a short fade-out) or zero-pad the IRs to N samples\n";
 
 int run_convert(const Argv& argv) {

@@ -22,6 +22,20 @@ pinna::HrirSet tone_set(double fs, std::size_t n, double f_hz) {
         }
     return set;
 }
+pinna::ResampleOptions as_waveform() {
+    pinna::ResampleOptions o;
+    o.keep_frequency_response = false;
+    return o;
+}
+// |DFT| in dB of x[0..n) at f_hz (any frequency, not only a bin's).
+double response_db(const float* x, std::size_t n, double fs, double f_hz) {
+    double re = 0.0, im = 0.0;
+    for (std::size_t t = 0; t < n; ++t) {
+        re += x[t] * std::cos(2 * kPi * f_hz * static_cast<double>(t) / fs);
+        im -= x[t] * std::sin(2 * kPi * f_hz * static_cast<double>(t) / fs);
+    }
+    return 10.0 * std::log10(re * re + im * im);
+}
 double rms(const float* x, std::size_t a, std::size_t b) {
     double s = 0.0;
     for (std::size_t t = a; t < b; ++t)
@@ -30,9 +44,9 @@ double rms(const float* x, std::size_t a, std::size_t b) {
 }
 }  // namespace
 
-TEST_CASE("resampling a pass-band tone 44.1 -> 48 kHz reproduces the tone") {
+TEST_CASE("resampling a pass-band tone 44.1 -> 48 kHz as a waveform reproduces the tone") {
     const pinna::HrirSet in = tone_set(44100.0, 441, 1000.0);
-    const pinna::HrirSet out = pinna::resample(in, 48000.0);
+    const pinna::HrirSet out = pinna::resample(in, 48000.0, as_waveform());
     REQUIRE(out.sample_rate_hz() == 48000.0);
     REQUIRE(out.taps() == 480);
     REQUIRE(out.measurements() == 2);
@@ -46,12 +60,41 @@ TEST_CASE("resampling a pass-band tone 44.1 -> 48 kHz reproduces the tone") {
 
 TEST_CASE("downsampling removes content above the new Nyquist (anti-aliasing)") {
     // 30 kHz at 96 kHz would alias to 18 kHz at 48 kHz; it must vanish instead.
-    const pinna::HrirSet high = pinna::resample(tone_set(96000.0, 960, 30000.0), 48000.0);
+    const pinna::HrirSet high =
+        pinna::resample(tone_set(96000.0, 960, 30000.0), 48000.0, as_waveform());
     REQUIRE(high.taps() == 480);
     CHECK(rms(high.ir(0, Ear::left), 60, 420) < 1e-3);  // > 57 dB down from 0.707
     // 10 kHz passes with its level.
-    const pinna::HrirSet low = pinna::resample(tone_set(96000.0, 960, 10000.0), 48000.0);
+    const pinna::HrirSet low =
+        pinna::resample(tone_set(96000.0, 960, 10000.0), 48000.0, as_waveform());
     CHECK(rms(low.ir(0, Ear::left), 60, 420) == Approx(std::sqrt(0.5)).epsilon(2e-3));
+}
+
+TEST_CASE("resampling keeps a filter's frequency response (the default)") {
+    // A short filter with a non-flat response: an impulse, an echo and a decaying tail,
+    // placed clear of the edges. Its response at 44.1 kHz, at 48 and at 32 kHz must agree
+    // below the pass-band edge (0.92 of the lower Nyquist), where the waveform convention
+    // differs by 20 log10(new / old) dB (+0.74 dB, -2.78 dB).
+    pinna::HrirSet set(44100.0, 256, {{0, 0, 1}});
+    float* h = set.ir(0, Ear::left);
+    h[40] = 1.0f;
+    h[47] = -0.6f;
+    for (std::size_t t = 48; t < 120; ++t)
+        h[t] = 0.3f * static_cast<float>(std::exp(-0.06 * static_cast<double>(t - 48)) *
+                                         std::sin(0.9 * static_cast<double>(t)));
+    for (const double rate : {48000.0, 32000.0}) {
+        const pinna::HrirSet out = pinna::resample(set, rate);
+        const pinna::HrirSet waveform = pinna::resample(set, rate, as_waveform());
+        const double edge = 0.8 * 0.5 * std::min(rate, 44100.0);
+        for (double f = 100.0; f < edge; f += 500.0) {
+            const double before = response_db(h, set.taps(), 44100.0, f);
+            INFO(rate << " Hz, " << f << " Hz");
+            CHECK(response_db(out.ir(0, Ear::left), out.taps(), rate, f) ==
+                  Approx(before).margin(0.05));
+            CHECK(response_db(waveform.ir(0, Ear::left), waveform.taps(), rate, f) ==
+                  Approx(before + 20.0 * std::log10(rate / 44100.0)).margin(0.05));
+        }
+    }
 }
 
 TEST_CASE("resampling scales delays and keeps an impulse's timing") {
