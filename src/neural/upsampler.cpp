@@ -34,44 +34,23 @@ MagnitudeItd from_outputs(const ModelInfo& info, const std::vector<Direction>& t
     return out;
 }
 
-// pinna::resample's pass band (default options) ends at about 0.837 of the lower Nyquist
-// frequency (-0.1 dB; -3 dB at 0.9): above that, a resampled input's magnitudes fall off.
-constexpr double kResampledPassBand = 0.83;
-
-// A measured set that had to be resampled: its dB magnitudes above the resampler's pass
-// band are replaced by the value of the last bin inside it, so that the model does not
-// read the anti-aliasing filter's roll-off as part of the HRTF.
-void hold_above_pass_band(MagnitudeItd& spectra, double input_rate_hz) {
-    SpectrumSet& db = spectra.db;
-    const double edge_hz = kResampledPassBand * 0.5 * std::min(input_rate_hz, db.sample_rate_hz);
-    const auto last = static_cast<std::size_t>(std::floor(edge_hz / db.frequency_hz(1)));
-    if (last + 1 >= db.bins())
-        return;
-    for (std::size_t m = 0; m < db.measurements(); ++m)
-        for (std::size_t e = 0; e < kEars; ++e) {
-            double* v = db.values(m, static_cast<Ear>(e));
-            std::fill(v + last + 1, v + db.bins(), v[last]);
-        }
-}
-
-// The model's dB spectra on the FFT grid of `fft_size` points at `sample_rate_hz`: linear
-// interpolation in frequency, the model's last bin (its Nyquist) held above it.
-SpectrumSet on_output_grid(const SpectrumSet& model_db, double sample_rate_hz,
-                           std::size_t fft_size) {
+// dB spectra on the FFT grid of `fft_size` points at `sample_rate_hz`: linear
+// interpolation in frequency, the last bin (the source's Nyquist) held above it.
+SpectrumSet on_fft_grid(const SpectrumSet& db, double sample_rate_hz, std::size_t fft_size) {
     SpectrumSet out;
     out.sample_rate_hz = sample_rate_hz;
     out.fft_size = fft_size;
-    out.directions = model_db.directions;
+    out.directions = db.directions;
     const std::size_t bins = out.bins();
-    const std::size_t model_bins = model_db.bins();
+    const std::size_t in_bins = db.bins();
     out.data.resize(out.measurements() * kEars * bins);
-    const double model_bin_hz = model_db.sample_rate_hz / static_cast<double>(model_db.fft_size);
+    const double in_bin_hz = db.sample_rate_hz / static_cast<double>(db.fft_size);
     std::vector<std::size_t> lower(bins);
     std::vector<double> frac(bins);
     for (std::size_t k = 0; k < bins; ++k) {
-        const double x = out.frequency_hz(k) / model_bin_hz;
-        if (x >= static_cast<double>(model_bins - 1)) {
-            lower[k] = model_bins - 2;
+        const double x = out.frequency_hz(k) / in_bin_hz;
+        if (x >= static_cast<double>(in_bins - 1)) {
+            lower[k] = in_bins - 2;
             frac[k] = 1.0;
         } else {
             lower[k] = static_cast<std::size_t>(x);
@@ -80,12 +59,29 @@ SpectrumSet on_output_grid(const SpectrumSet& model_db, double sample_rate_hz,
     }
     for (std::size_t m = 0; m < out.measurements(); ++m)
         for (std::size_t e = 0; e < kEars; ++e) {
-            const double* in = model_db.values(m, static_cast<Ear>(e));
+            const double* in = db.values(m, static_cast<Ear>(e));
             double* o = out.values(m, static_cast<Ear>(e));
             for (std::size_t k = 0; k < bins; ++k)
                 o[k] = in[lower[k]] + frac[k] * (in[lower[k] + 1] - in[lower[k]]);
         }
     return out;
+}
+
+// The measured set (delays applied) as the model reads it: dB magnitudes on the model's
+// FFT grid, and ITDs. At another sample rate the IRs are not resampled (a resampler's
+// pass band would take the top of the spectrum, and its gain is a convention): each is cut
+// or padded to the duration of the model's taps at its own rate, and its dB spectrum is
+// interpolated onto the model's frequencies.
+MagnitudeItd model_features(const HrirSet& native, const ModelInfo& info) {
+    const double fs = native.sample_rate_hz();
+    if (std::fabs(fs - info.sample_rate_hz) <= 1e-9 * info.sample_rate_hz)
+        return magnitude_itd(conform(native, info.sample_rate_hz, info.taps));
+    const auto taps = std::max<std::size_t>(
+        2, static_cast<std::size_t>(
+               std::lround(static_cast<double>(info.taps) * fs / info.sample_rate_hz)));
+    MagnitudeItd own = magnitude_itd(conform(native, fs, taps));
+    own.db = on_fft_grid(own.db, info.sample_rate_hz, info.taps);
+    return own;
 }
 
 // Per ear and bin, the mean over the measured directions of (measured - population) dB.
@@ -111,9 +107,10 @@ void add_offset(SpectrumSet& db, const std::vector<double>& offset, double weigh
 }
 
 // NeuralUpsampleOptions::equalize_chain: the measurement chain's estimate (the offset from
-// the population smoothed over +-16 bins, per ear) and the weight it gets from the larger
-// broadband level.
-constexpr std::size_t kChainSmoothingBins = 16;
+// the population smoothed over +-8 bins, +-1.4 kHz, per ear) and the weight it gets from the
+// larger broadband level. The width was chosen on 12 HUTUBS subjects, as stored and as
+// DTFs, from 3 and 5 directions (models/upsampler.md), never on the sofa-zoo files.
+constexpr std::size_t kChainSmoothingBins = 8;
 constexpr double kChainLevelTopHz = 20000.0;
 
 struct ChainEstimate {
@@ -229,17 +226,14 @@ HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction
     // The measured ear signals at their own rate and length (delays applied), and as the
     // model reads them (its rate and taps).
     const HrirSet native = with_delays_applied(measured);
-    const HrirSet conformed = conform(native, info.sample_rate_hz, info.taps);
-    MagnitudeItd features = magnitude_itd(conformed);
-    if (native.sample_rate_hz() != conformed.sample_rate_hz())
-        hold_above_pass_band(features, native.sample_rate_hz());
+    MagnitudeItd features = model_features(native, info);
 
     MagnitudeItd predicted;
     // An archive without "population" cannot say what a chain-free input looks like.
     const bool has_population = impl_->model.module.has_method("population");
     if (options.population_offset_baseline || (options.equalize_chain && has_population)) {
         const std::vector<double> raw =
-            offset_from_population(features.db, population(conformed.directions()).db);
+            offset_from_population(features.db, population(native.directions()).db);
         if (options.population_offset_baseline) {
             predicted = population(targets);
             add_offset(predicted.db, raw, 1.0);
@@ -262,7 +256,7 @@ HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction
                   std::ceil(static_cast<double>(info.taps) * fs / info.sample_rate_hz - 1e-9)));
     fft_size += fft_size % 2;
     MagnitudeItd spectra;
-    spectra.db = on_output_grid(predicted.db, fs, fft_size);
+    spectra.db = on_fft_grid(predicted.db, fs, fft_size);
     spectra.itd_s = predicted.itd_s;
     MagnitudeItdRenderOptions render;
     render.taps = taps;

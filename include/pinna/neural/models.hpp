@@ -77,13 +77,15 @@ struct NeuralUpsampleOptions {
     /// Take another lab's measurement chain out before the model and put it back after
     /// (models/upsampler.md, "Other labs"): the per-ear mean difference between the
     /// measured dB spectra and the model's population at the measured directions, smoothed
-    /// over +-16 bins of the model's spectrum, is subtracted from the input and added to
-    /// the output. It is applied in full when the larger of the two ears' broadband levels
+    /// over +-8 bins of the model's spectrum (+-1.4 kHz), is subtracted from the input and
+    /// added to the output. It is applied in full when the larger of the two ears' broadband levels
     /// (the mean of that difference up to 20 kHz) is at least kChainLevelFullDb away from
     /// the population, not at all within kChainLevelNoneDb (the spread of the training
     /// subjects: a set measured like them is left to the model), linearly between. Above
     /// the upper threshold a change of gain of the input changes the output by exactly
-    /// that gain.
+    /// that gain. An input at another sample rate is read as its spectrum on the model's
+    /// frequencies (not resampled), and the output is rendered at the input's rate and
+    /// length.
     bool equalize_chain = true;
     /// The baseline instead of the model's posterior: the population average at the targets
     /// shifted, per ear and per frequency bin, by the mean difference between the measured
