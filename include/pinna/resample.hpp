@@ -29,12 +29,11 @@ struct ResampleOptions {
 };
 
 /// The set at `sample_rate_hz`. Output IRs have ceil(taps * new/old) samples; sample t of
-/// the output is the band-limited input evaluated at time t / new_rate (times old / new
-/// with keep_frequency_response), with the input taken as zero outside its taps (so a peak
-/// at the very first sample is partly lost). Delays in
-/// delays_samples() are rescaled to the new rate. Metadata and directions are kept. A set
-/// already at the rate is returned unchanged. Throws InvalidArgumentError for a rate that is
-/// not finite and positive, or for bad options.
+/// the output is the band-limited input evaluated at time t / new_rate (its value scaled by
+/// old / new rate with keep_frequency_response), with the input taken as zero outside its taps (so
+/// a peak at the very first sample is partly lost). Delays in delays_samples() are rescaled to the
+/// new rate. Metadata and directions are kept. A set already at the rate is returned unchanged.
+/// Throws InvalidArgumentError for a rate that is not finite and positive, or for bad options.
 HrirSet resample(const HrirSet& set, double sample_rate_hz, const ResampleOptions& options = {});
 
 /// The set as a consumer of a fixed format wants it (a neural model, a renderer): Data.Delay

@@ -36,8 +36,8 @@ HrirSet resample(const HrirSet& set, double sample_rate_hz, const ResampleOption
         static_cast<std::size_t>(std::ceil(static_cast<double>(n_in) * ratio - 1e-9));
     // Low-pass at cutoff x the lower Nyquist, in input-sample units: h(u) = 2 fc sinc(2 fc u),
     // fc in cycles per input sample, which has unit DC gain when summed over input samples.
-    // Sampled 1 / ratio times as densely, a filter's taps sum to (and its DFT grows by)
-    // ratio: `gain` takes that out where the response is to be kept.
+    // Sampled ratio times as densely, a filter's taps sum to (and its DFT grows by) ratio:
+    // `gain` takes that out where the response is to be kept.
     const double fc = 0.5 * options.cutoff * std::min(1.0, ratio);
     const double gain = options.keep_frequency_response ? 1.0 / ratio : 1.0;
     const double half_width_in =

@@ -67,11 +67,17 @@ SpectrumSet on_fft_grid(const SpectrumSet& db, double sample_rate_hz, std::size_
     return out;
 }
 
+// Of an input recorded at a lower rate than the model's, the part of the spectrum read as
+// it is: below this fraction of the input's Nyquist frequency (a recording's anti-aliasing
+// filter, or pinna::resample's, rolls off above it).
+constexpr double kLowerRateBandEdge = 0.83;
+
 // The measured set (delays applied) as the model reads it: dB magnitudes on the model's
 // FFT grid, and ITDs. At another sample rate the IRs are not resampled (a resampler's
-// pass band would take the top of the spectrum, and its gain is a convention): each is cut
-// or padded to the duration of the model's taps at its own rate, and its dB spectrum is
-// interpolated onto the model's frequencies.
+// pass band would take the top of the spectrum): each is cut or padded to the duration of
+// the model's taps at its own rate, and its dB spectrum is interpolated onto the model's
+// frequencies. From an input at a lower rate, the model's bins above its band edge get the
+// value at that edge, not the roll-off.
 MagnitudeItd model_features(const HrirSet& native, const ModelInfo& info) {
     const double fs = native.sample_rate_hz();
     if (std::fabs(fs - info.sample_rate_hz) <= 1e-9 * info.sample_rate_hz)
@@ -81,6 +87,15 @@ MagnitudeItd model_features(const HrirSet& native, const ModelInfo& info) {
                std::lround(static_cast<double>(info.taps) * fs / info.sample_rate_hz)));
     MagnitudeItd own = magnitude_itd(conform(native, fs, taps));
     own.db = on_fft_grid(own.db, info.sample_rate_hz, info.taps);
+    SpectrumSet& db = own.db;
+    const auto last =
+        static_cast<std::size_t>(std::floor(kLowerRateBandEdge * 0.5 * fs / db.frequency_hz(1)));
+    if (fs < info.sample_rate_hz && last + 1 < db.bins())
+        for (std::size_t m = 0; m < db.measurements(); ++m)
+            for (std::size_t e = 0; e < kEars; ++e) {
+                double* v = db.values(m, static_cast<Ear>(e));
+                std::fill(v + last + 1, v + db.bins(), v[last]);
+            }
     return own;
 }
 

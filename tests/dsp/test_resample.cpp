@@ -73,8 +73,8 @@ TEST_CASE("downsampling removes content above the new Nyquist (anti-aliasing)") 
 TEST_CASE("resampling keeps a filter's frequency response (the default)") {
     // A short filter with a non-flat response: an impulse, an echo and a decaying tail,
     // placed clear of the edges. Its response at 44.1 kHz, at 48 and at 32 kHz must agree
-    // below the pass-band edge (0.92 of the lower Nyquist), where the waveform convention
-    // differs by 20 log10(new / old) dB (+0.74 dB, -2.78 dB).
+    // below the filter's transition band (its cutoff: 0.92 of the lower Nyquist), where the
+    // waveform convention differs by 20 log10(new / old) dB (+0.74 dB, -2.78 dB).
     pinna::HrirSet set(44100.0, 256, {{0, 0, 1}});
     float* h = set.ir(0, Ear::left);
     h[40] = 1.0f;
