@@ -122,14 +122,17 @@ void add_offset(SpectrumSet& db, const std::vector<double>& offset, double weigh
 }
 
 // NeuralUpsampleOptions::equalize_chain: the measurement chain's estimate (the offset from
-// the population smoothed over +-8 bins, +-1.4 kHz, per ear) and the weight it gets from the
-// larger broadband level. The width was chosen on 12 HUTUBS subjects, as stored and as
-// DTFs, from 3 and 5 directions (models/upsampler.md), never on the sofa-zoo files.
+// the population, the mean of the two ears, smoothed over +-8 bins, +-1.4 kHz) and the
+// weight it gets from the larger of the ears' broadband levels. One estimate for both ears:
+// at a few lateral directions each ear's offset also holds the head's shadow on that side,
+// which the two ears have with opposite signs. Both choices (the width, one estimate for
+// both ears) were made on 12 HUTUBS subjects, as stored and as DTFs, from 3 and 5
+// directions (models/upsampler.md), never on the sofa-zoo files.
 constexpr std::size_t kChainSmoothingBins = 8;
 constexpr double kChainLevelTopHz = 20000.0;
 
 struct ChainEstimate {
-    std::vector<double> offset;  // per ear and bin, smoothed
+    std::vector<double> offset;  // per ear and bin (the same for both ears), smoothed
     double weight = 0.0;
 };
 
@@ -137,18 +140,19 @@ ChainEstimate estimate_chain(const std::vector<double>& raw, const SpectrumSet& 
     const std::size_t bins = grid.bins();
     ChainEstimate chain;
     chain.offset.assign(raw.size(), 0.0);
+    for (std::size_t k = 0; k < bins; ++k) {
+        const std::size_t lo = k >= kChainSmoothingBins ? k - kChainSmoothingBins : 0;
+        const std::size_t hi = std::min(bins - 1, k + kChainSmoothingBins);
+        double sum = 0.0;
+        for (std::size_t j = lo; j <= hi; ++j)
+            sum += raw[j] + raw[bins + j];
+        const double mean = sum / static_cast<double>(2 * (hi - lo + 1));
+        for (std::size_t e = 0; e < kEars; ++e)
+            chain.offset[e * bins + k] = mean;
+    }
     double level = 0.0;
     for (std::size_t e = 0; e < kEars; ++e) {
         const double* x = raw.data() + e * bins;
-        double* y = chain.offset.data() + e * bins;
-        for (std::size_t k = 0; k < bins; ++k) {
-            const std::size_t lo = k >= kChainSmoothingBins ? k - kChainSmoothingBins : 0;
-            const std::size_t hi = std::min(bins - 1, k + kChainSmoothingBins);
-            double sum = 0.0;
-            for (std::size_t j = lo; j <= hi; ++j)
-                sum += x[j];
-            y[k] = sum / static_cast<double>(hi - lo + 1);
-        }
         double sum = 0.0;
         std::size_t count = 0;
         for (std::size_t k = 1; k < bins && grid.frequency_hz(k) <= kChainLevelTopHz; ++k) {

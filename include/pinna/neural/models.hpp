@@ -75,12 +75,12 @@ struct NeuralUpsampleOptions {
     /// treats measurements as noisy (models/README.md). Negative: never.
     double keep_measured_within_deg = 0.5;
     /// Take another lab's measurement chain out before the model and put it back after
-    /// (models/upsampler.md, "Other labs"): the per-ear mean difference between the
-    /// measured dB spectra and the model's population at the measured directions, smoothed
-    /// over +-8 bins of the model's spectrum (+-1.4 kHz), is subtracted from the input and
-    /// added to the output. It is applied in full when the larger of the two ears' broadband levels
-    /// (the mean of that difference up to 20 kHz) is at least kChainLevelFullDb away from
-    /// the population, not at all within kChainLevelNoneDb (the spread of the training
+    /// (models/upsampler.md, "Other labs"): the mean difference between the measured dB
+    /// spectra and the model's population at the measured directions, over both ears and
+    /// smoothed over +-8 bins of the model's spectrum (+-1.4 kHz), is subtracted from the
+    /// input and added to the output. It is applied in full when the larger of the two ears'
+    /// broadband levels (the mean of that difference up to 20 kHz) is at least kChainLevelFullDb
+    /// away from the population, not at all within kChainLevelNoneDb (the spread of the training
     /// subjects: a set measured like them is left to the model), linearly between. Above
     /// the upper threshold a change of gain of the input changes the output by exactly
     /// that gain. An input at another sample rate is read as its spectrum on the model's
