@@ -119,6 +119,18 @@ def test_delay_and_resample():
     assert r.sample_rate_hz == 48000 and r.taps == pytest.approx(64 * 48000 / 44100, abs=1)
 
 
+def test_resample_keeps_a_filters_response_unless_asked_for_the_waveform():
+    # A unit impulse mid-IR: a flat 0 dB response. As a filter it stays 0 dB at 48 kHz; as a
+    # waveform its samples sum (its DC response) to 48 / 44.1.
+    x = np.zeros(256, np.float32)
+    x[128] = 1.0
+    s = pinna.HrirSet(np.tile(x, (1, 2, 1)), [[0, 0]], 44100.0)
+    as_filter = np.asarray(pinna.resample(s, 48000.0).irs)[0, 0]
+    as_waveform = np.asarray(pinna.resample(s, 48000.0, keep_frequency_response=False).irs)[0, 0]
+    assert as_filter.sum() == pytest.approx(1.0, abs=2e-3)
+    assert as_waveform.sum() == pytest.approx(48000.0 / 44100.0, abs=2e-3)
+
+
 def test_sh_fit_recovers_known_coefficients():
     grid = pinna.lebedev_grid(50)
     d = grid.directions
