@@ -222,10 +222,18 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
              "the SOFA/HDF5 " + who + " crashed (signal " + std::to_string(WTERMSIG(status)) + ")" +
                  (writer ? "; the disk may be full or the folder unwritable"
                          : "; the file is corrupt"));
-    if (length_got == 0)
+    if (length_got == 0) {
+        const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        // pinna-sofa-worker exits with 2 on a request it cannot decode: the request format
+        // of another pinna build (a library and a worker from different installs).
         fail(role, name,
-             "the isolated " + who + " returned nothing (exit status " +
-                 std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+             "the isolated " + who + " returned nothing (exit status " + std::to_string(code) +
+                 (code == 2
+                      ? ": it could not decode the request, as happens with a pinna-sofa-worker "
+                        "of another pinna build; reinstall pinna, or set PINNA_SOFA_WORKER "
+                        "to this build's worker)"
+                      : ")"));
+    }
     if (!complete && sized)  // cut short: as it came, the length, then what followed it
         bytes.insert(0, length, sizeof length);
     return bytes;

@@ -89,6 +89,13 @@ TEST_CASE("the isolated worker: found in the build tree, overridable, fork fallb
     const Run dead = pinna_cli("info " + in, "PINNA_SOFA_WORKER=/bin/false");
     CHECK(dead.code == 1);
     CHECK(dead.out.find("returned nothing") != std::string::npos);
+    // A worker that refuses the request, as one of another pinna build does: the error says so.
+    const std::string refusing = dir.file("refusing.sh");
+    std::ofstream(refusing) << "#!/bin/sh\ncat > /dev/null\nexit 2\n";
+    ::chmod(refusing.c_str(), 0755);
+    const Run refused = pinna_cli("info " + in, "PINNA_SOFA_WORKER=" + refusing);
+    CHECK(refused.code == 1);
+    CHECK(refused.out.find("another pinna build") != std::string::npos);
     // Workers that lie about the answer's length: one announces 1 TiB and sends 4 bytes,
     // one sends a real answer and more after it. Both are damaged messages (and the first
     // must not make pinna commit a terabyte).
