@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 #include "pinna/error.hpp"
 
@@ -70,23 +71,20 @@ OpenedFile::OpenedFile(const std::string& path, std::size_t max_bytes) {
             throw IoError(path + ": cannot open: " + std::strerror(errno));
         fd = moved;
     }
-    fd_ = fd;
-    if (::fstat(fd_, &st) != 0) {
-        const int err = errno;
-        ::close(fd_);
-        fd_ = -1;
-        throw IoError(path + ": cannot open: " + std::strerror(err));
-    }
-    if (!S_ISREG(st.st_mode) || st.st_size <= 0) {  // read_file_capped's business
-        ::close(fd_);
-        fd_ = -1;
+    // Closed on every way out below, unless kept.
+    struct Closer {
+        int fd;
+        ~Closer() {
+            if (fd >= 0)
+                ::close(fd);
+        }
+    } guard{fd};
+    if (::fstat(fd, &st) != 0)
+        throw IoError(path + ": cannot open: " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode) || st.st_size <= 0)  // read_file_capped's business
         return;
-    }
-    if (static_cast<unsigned long long>(st.st_size) > max_bytes) {
-        ::close(fd_);
-        fd_ = -1;
-        check_size_cap(path, static_cast<unsigned long long>(st.st_size), max_bytes);
-    }
+    check_size_cap(path, static_cast<unsigned long long>(st.st_size), max_bytes);
+    fd_ = std::exchange(guard.fd, -1);
     size_ = static_cast<std::size_t>(st.st_size);
 }
 

@@ -72,6 +72,20 @@ SpectrumSet on_fft_grid(const SpectrumSet& db, double sample_rate_hz, std::size_
 // filter, or pinna::resample's, rolls off above it).
 constexpr double kLowerRateBandEdge = 0.83;
 
+// Holds each spectrum of `db` (on the model's grid, from an input at `input_rate_hz`) at its
+// value at the input's band edge, above it.
+void hold_above_band_edge(SpectrumSet& db, double input_rate_hz) {
+    const auto last = static_cast<std::size_t>(
+        std::floor(kLowerRateBandEdge * 0.5 * input_rate_hz / db.frequency_hz(1)));
+    if (last + 1 >= db.bins())
+        return;
+    for (std::size_t m = 0; m < db.measurements(); ++m)
+        for (std::size_t e = 0; e < kEars; ++e) {
+            double* v = db.values(m, static_cast<Ear>(e));
+            std::fill(v + last + 1, v + db.bins(), v[last]);
+        }
+}
+
 // The measured set (delays applied) as the model reads it: dB magnitudes on the model's
 // FFT grid, and ITDs. At another sample rate the IRs are not resampled (a resampler's
 // pass band would take the top of the spectrum): each is cut or padded to the duration of
@@ -87,15 +101,8 @@ MagnitudeItd model_features(const HrirSet& native, const ModelInfo& info) {
                std::lround(static_cast<double>(info.taps) * fs / info.sample_rate_hz)));
     MagnitudeItd own = magnitude_itd(conform(native, fs, taps));
     own.db = on_fft_grid(own.db, info.sample_rate_hz, info.taps);
-    SpectrumSet& db = own.db;
-    const auto last =
-        static_cast<std::size_t>(std::floor(kLowerRateBandEdge * 0.5 * fs / db.frequency_hz(1)));
-    if (fs < info.sample_rate_hz && last + 1 < db.bins())
-        for (std::size_t m = 0; m < db.measurements(); ++m)
-            for (std::size_t e = 0; e < kEars; ++e) {
-                double* v = db.values(m, static_cast<Ear>(e));
-                std::fill(v + last + 1, v + db.bins(), v[last]);
-            }
+    if (fs < info.sample_rate_hz)
+        hold_above_band_edge(own.db, fs);
     return own;
 }
 

@@ -149,10 +149,6 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
     if (length_got == sizeof length) {
         std::memcpy(&announced, length, sizeof announced);
         sized = announced <= max_bytes;
-        if (!sized) {
-            bytes.assign(length, sizeof length);  // not a length: keep it all
-            filled = bytes.size();
-        }
     }
 
     // 2. The answer, read straight into `bytes` (no staging buffer, no shift). Its room
@@ -178,16 +174,15 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
             if (got > 0) {
                 bytes.resize(filled);
                 bytes.append(probe, got);
-                bytes.insert(0, length, sizeof length);
                 filled = bytes.size();
                 sized = false;
             }
         }
     }
     // Not an answer (an implausible length, or more than announced): the rest as it comes,
-    // up to the cap, for the decoder to call damaged.
+    // up to the cap (the length's bytes counted), for the decoder to call damaged.
     if (!sized && length_got == sizeof length) {
-        while (filled <= max_bytes) {
+        while (filled + sizeof length <= max_bytes) {
             if (filled == bytes.size())
                 bytes.resize(filled + std::max(std::size_t{1} << 16, 2 * bytes.size()));
             const std::size_t got = stream.read(bytes.data() + filled, bytes.size() - filled);
@@ -234,7 +229,7 @@ std::string collect(int fd, pid_t pid, double deadline, bool sent, const Request
                         "to this build's worker)"
                       : ")"));
     }
-    if (!complete && sized)  // cut short: as it came, the length, then what followed it
+    if (!complete && length_got == sizeof length)  // damaged: as it came, the length first
         bytes.insert(0, length, sizeof length);
     return bytes;
 }
