@@ -6,6 +6,7 @@
 
 #include <complex>
 #include <cstddef>
+#include <memory>
 
 #include "dsp/fft.hpp"
 
@@ -13,8 +14,16 @@ namespace pinna::detail {
 
 class FastCepstrum {
   public:
-    /// Plans for FFTs of `fft_size` (>= 2) points.
-    explicit FastCepstrum(std::size_t fft_size);
+    /// Plans for FFTs of `fft_size` (>= 2) points. With `coarse_size` (>= 2, dividing
+    /// `fft_size`), also for log magnitudes given on the grid of a `coarse_size`-point FFT
+    /// (coarse_log_magnitude()).
+    explicit FastCepstrum(std::size_t fft_size, std::size_t coarse_size = 0);
+    ~FastCepstrum();
+    FastCepstrum(const FastCepstrum&) = delete;
+    FastCepstrum& operator=(const FastCepstrum&) = delete;
+
+    /// 0 unless made with a coarse size.
+    std::size_t coarse_size() const noexcept { return N_; }
 
     std::size_t size() const noexcept { return L_; }
     std::size_t bins() const noexcept { return L_ / 2 + 1; }
@@ -25,6 +34,16 @@ class FastCepstrum {
 
     /// Turns the log magnitude into the minimum-phase spectrum exp(ln|X| + i phi).
     void minimum_phase();
+
+    /// Where the caller writes ln|X| for the coarse grid's bins 0 .. coarse_size() / 2
+    /// before minimum_phase_from_coarse().
+    float* coarse_log_magnitude() noexcept { return coarse_time_.data(); }
+
+    /// minimum_phase() of the coarse log magnitude interpolated linearly onto this grid
+    /// (fine bin j at coarse bin j * coarse_size() / size()), without making the fine
+    /// values: the interpolation multiplies the cepstrum by a Fejer window, so the coarse
+    /// cepstrum (one transform of coarse_size() points) times that window is the fine one.
+    void minimum_phase_from_coarse();
 
     /// After minimum_phase(): the spectrum (bins() values) and the cosine and sine of its
     /// phase.
@@ -41,11 +60,20 @@ class FastCepstrum {
     void fold();
     void exponentiate();
 
+    void window_coarse();
+
     std::size_t L_;
     RealFftF fft_;
     AlignedVector<float> time_;
     AlignedVector<std::complex<float>> spectrum_;
     AlignedVector<float> cos_, sin_;
+    // The coarse grid: N_ points, their transform, and the fine cepstrum's window for
+    // t = 0 .. L/2 (the fold's factor 2 and the 1 / N_ scale included).
+    std::size_t N_ = 0;
+    std::unique_ptr<RealFftF> coarse_fft_;
+    AlignedVector<float> coarse_time_;
+    AlignedVector<std::complex<float>> coarse_spectrum_;
+    AlignedVector<float> window_;
 };
 
 }  // namespace pinna::detail

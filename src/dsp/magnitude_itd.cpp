@@ -80,7 +80,7 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
     // The minimum-phase IRs are delayed where they are: each pair is measured (copied into
     // the ITD estimator) before it is shifted.
     HrirSet out = minimum_phase_hrirs(db, taps);
-    detail::ShiftedPairItd itd(fs, taps);
+    detail::ShiftedPairItd& itd = detail::cached_shifted_pair_itd(fs, taps);
     const long base = std::lround(options.base_delay_samples);
     // Two directions' pairs are low-passed together (four lanes), before either is shifted.
     std::vector<double> lowpassed(options.match_metric_itd ? 4 * taps : 0);

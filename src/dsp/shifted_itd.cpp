@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #if defined(__SSE2__)
 #include <immintrin.h>
@@ -227,6 +228,21 @@ double ShiftedPairItd::exact_itd_samples(std::size_t shift_left, std::size_t shi
     const double* l = exact_envelope(0, shift_left);
     const double* r = exact_envelope(1, shift_right);
     return -static_cast<double>(correlator_.peak_lag(l, r));
+}
+
+ShiftedPairItd& cached_shifted_pair_itd(double sample_rate_hz, std::size_t taps) {
+    struct Entry {
+        double rate;
+        std::unique_ptr<ShiftedPairItd> itd;
+    };
+    thread_local std::vector<Entry> cache;
+    for (const Entry& e : cache)
+        if (e.rate == sample_rate_hz && e.itd->taps() == taps)
+            return *e.itd;
+    if (cache.size() >= 4)
+        cache.erase(cache.begin());
+    cache.push_back(Entry{sample_rate_hz, std::make_unique<ShiftedPairItd>(sample_rate_hz, taps)});
+    return *cache.back().itd;
 }
 
 }  // namespace pinna::detail

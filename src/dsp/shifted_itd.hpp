@@ -94,4 +94,9 @@ class ShiftedPairItd {
     std::size_t exact_count_ = 0;
 };
 
+/// This thread's estimator for (`sample_rate_hz`, `taps`), kept between calls (making one
+/// designs the low-pass and plans its FFTs: about half a millisecond). Each thread keeps the
+/// few it used last; the reference is good until this thread asks for several others.
+ShiftedPairItd& cached_shifted_pair_itd(double sample_rate_hz, std::size_t taps);
+
 }  // namespace pinna::detail

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,23 @@ SpectrumSet magnitude_db(const HrtfSet& hrtf, double floor_db) {
     return out;
 }
 
+namespace {
+
+// Cepstra plan FFTs, which costs more than rendering a few hundred IRs; each thread keeps
+// the few it used last (a model renders at one size call after call).
+detail::FastCepstrum& cached_cepstrum(std::size_t fft_size, std::size_t coarse_size) {
+    thread_local std::vector<std::unique_ptr<detail::FastCepstrum>> cache;
+    for (const auto& c : cache)
+        if (c->size() == fft_size && c->coarse_size() == coarse_size)
+            return *c;
+    if (cache.size() >= 4)
+        cache.erase(cache.begin());
+    cache.push_back(std::make_unique<detail::FastCepstrum>(fft_size, coarse_size));
+    return *cache.back();
+}
+
+}  // namespace
+
 HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps) {
     if (spectrum_db.fft_size < 2)
         throw InvalidArgumentError("minimum_phase_hrirs: fft_size " +
@@ -85,23 +103,22 @@ HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps) {
     // As minimum_phase_from_magnitude with its default options (a cepstrum 4x oversampled,
     // the log magnitude interpolated linearly onto its grid, floored kMagnitudeFloorDb below
     // the peak), in single precision (detail::FastCepstrum): a model's output is rendered
-    // in a few milliseconds.
+    // in a few milliseconds. Where the spectra's FFT size divides the cepstrum's (the usual
+    // case, powers of two), the interpolation is done in the cepstral domain.
+    const std::size_t N = spectrum_db.fft_size;
     std::size_t L = 1;
-    while (L < MinimumPhaseOptions{}.oversample * std::max(spectrum_db.fft_size, taps))
+    while (L < MinimumPhaseOptions{}.oversample * std::max(N, taps))
         L <<= 1;
-    detail::FastCepstrum cepstrum(L);
+    const bool coarse_path = L % N == 0;
+    detail::FastCepstrum& cepstrum = cached_cepstrum(L, coarse_path ? N : 0);
     const std::size_t bins = spectrum_db.bins(), fine = cepstrum.bins();
-    std::vector<std::size_t> lower(fine);
-    std::vector<float> weight(fine);
-    for (std::size_t j = 0; j < fine; ++j) {
-        const double p = static_cast<double>(j) * static_cast<double>(spectrum_db.fft_size) /
-                         static_cast<double>(L);
+    std::vector<std::size_t> lower(coarse_path ? 0 : fine);
+    std::vector<float> weight(coarse_path ? 0 : fine);
+    for (std::size_t j = 0; j < lower.size(); ++j) {
+        const double p = static_cast<double>(j) * static_cast<double>(N) / static_cast<double>(L);
         lower[j] = std::min(static_cast<std::size_t>(p), bins - 1);
         weight[j] = static_cast<float>(std::min(p - static_cast<double>(lower[j]), 1.0));
     }
-    // L = 4 fft_size (the usual case: taps <= fft_size, a power of two): fine bin j = 4 k + r
-    // lies at coarse bin k with weight r / 4, i.e. lower[j] = k and weight[j] = weight[r].
-    const std::size_t ratio = L == 4 * spectrum_db.fft_size ? 4 : 0;
     const double db_to_ln = std::log(10.0) / 20.0;
     std::vector<float> coarse(bins + 1);
     for (std::size_t m = 0; m < spectrum_db.measurements(); ++m)
@@ -112,28 +129,18 @@ HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps) {
             if (!std::isfinite(peak))
                 continue;  // silent (or unusable): zeros
             const double floor_db = peak + kMagnitudeFloorDb;
+            float* c = coarse_path ? cepstrum.coarse_log_magnitude() : coarse.data();
             for (std::size_t k = 0; k < bins; ++k)
-                coarse[k] = static_cast<float>(std::max(db[k], floor_db) * db_to_ln);
-            coarse[bins] = coarse[bins - 1];
-            float* v = cepstrum.log_magnitude();
-            if (ratio == 4) {
-                // The same values, grouped by coarse bin (the weights repeat every 4 bins;
-                // fine = 4 (bins - 1) + 1).
-                const float w1 = weight[1], w2 = weight[2], w3 = weight[3];
-                for (std::size_t k = 0; k + 1 < bins; ++k) {
-                    const float a = coarse[k], b = coarse[k + 1];
-                    v[4 * k] = (1.0f - weight[0]) * a + weight[0] * b;
-                    v[4 * k + 1] = (1.0f - w1) * a + w1 * b;
-                    v[4 * k + 2] = (1.0f - w2) * a + w2 * b;
-                    v[4 * k + 3] = (1.0f - w3) * a + w3 * b;
-                }
-                const std::size_t j = fine - 1;
-                v[j] = (1.0f - weight[j]) * coarse[lower[j]] + weight[j] * coarse[lower[j] + 1];
+                c[k] = static_cast<float>(std::max(db[k], floor_db) * db_to_ln);
+            if (coarse_path) {
+                cepstrum.minimum_phase_from_coarse();
             } else {
+                coarse[bins] = coarse[bins - 1];
+                float* v = cepstrum.log_magnitude();
                 for (std::size_t j = 0; j < fine; ++j)
                     v[j] = (1.0f - weight[j]) * coarse[lower[j]] + weight[j] * coarse[lower[j] + 1];
+                cepstrum.minimum_phase();
             }
-            cepstrum.minimum_phase();
             cepstrum.impulse_response(out.ir(m, ear), taps);
         }
     return out;

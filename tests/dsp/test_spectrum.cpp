@@ -87,8 +87,9 @@ TEST_CASE("minimum-phase HRIRs from dB magnitudes keep the magnitudes") {
 }
 
 TEST_CASE("minimum_phase_hrirs follows the double-precision minimum_phase_from_magnitude") {
-    // fft 128, taps 128: the cepstrum is 4 x the spectrum's length (the grouped interpolation);
-    // fft 100 or taps 300: any other length (the general interpolation).
+    // fft 128 with taps 128 or 64 (a cepstrum of 4 x 128 points) and with taps 300 (2048
+    // points, 16 x 128): the interpolation done in the cepstral domain; fft 100: the fine
+    // log magnitude interpolated bin by bin.
     for (const auto& [fft, taps] :
          {std::pair<std::size_t, std::size_t>{128, 128}, {128, 64}, {100, 100}, {128, 300}}) {
         const pinna::HrirSet set = pinna::test::synthetic_set(5, fft, 44100.0);
