@@ -19,6 +19,8 @@ def params_of(m):
     b = dict(m.named_buffers())
     if "mag_basis_cf" in b:
         basis_cf = b["mag_basis_cf"]
+    elif "mag_basis_kepc" in b:
+        basis_cf = b["mag_basis_kepc"].permute(0, 3, 1, 2)
     else:
         basis_cf = b["mag_basis_epkc"].permute(2, 3, 0, 1)
     p = {k: b[k].numpy() for k in ("mag_mean", "freq_basis", "mag_lam", "mag_chan_var", "mag_chan_band",
