@@ -222,3 +222,34 @@ TEST_CASE("ShiftedPairItd on KEMAR's minimum-phase pairs gives ItdEstimator's IT
     CAPTURE(calls, shifted.exact_recomputations());
     CHECK(shifted.exact_recomputations() <= calls / 5);
 }
+
+TEST_CASE("leading_ear_delay_samples is to_minimum_phase's mean leading-ear delay", "[dsp]") {
+    const std::string kemar = test::system_kemar();
+    if (kemar.empty()) {
+        WARN("skipped: /usr/share/libmysofa/MIT_KEMAR_normal_pinna.sofa is not installed");
+        return;
+    }
+    // The reference: the delays of the double-precision split. The fast path's minimum-phase
+    // IRs are single precision; each direction's delay is compared too (on 1 in 5).
+    HrirSet set = read_sofa(kemar);
+    set = set.subset([&] {
+        std::vector<std::size_t> every_fifth;
+        for (std::size_t m = 0; m < set.measurements(); m += 5)
+            every_fifth.push_back(m);
+        return every_fifth;
+    }());
+    const HrirSet mp = to_minimum_phase(set);
+    double sum = 0.0;
+    for (std::size_t m = 0; m < mp.measurements(); ++m)
+        sum += std::min(mp.delay_samples(m, Ear::left), mp.delay_samples(m, Ear::right));
+    const double reference = sum / static_cast<double>(mp.measurements());
+    CHECK(reference > 5.0);  // KEMAR's IRs start after some silence
+    CHECK(leading_ear_delay_samples(set) == Approx(reference).margin(1e-3));
+    for (std::size_t m = 0; m < set.measurements(); m += 7) {
+        const HrirSet one = set.subset({m});
+        CAPTURE(m);
+        CHECK(leading_ear_delay_samples(one) ==
+              Approx(std::min(mp.delay_samples(m, Ear::left), mp.delay_samples(m, Ear::right)))
+                  .margin(1e-3));
+    }
+}
