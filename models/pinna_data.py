@@ -309,6 +309,14 @@ def sonicom_validation_ids(ids):
     return ids[1::4][:8]
 
 
+def sonicom_split(ids):
+    """Indices (into ids) of the SONICOM training and validation subjects."""
+    val_ids = sonicom_validation_ids(ids)
+    train = np.array([i for i in range(len(ids)) if ids[i] not in val_ids])
+    val = np.array([i for i in range(len(ids)) if ids[i] in val_ids])
+    return train, val
+
+
 def mirror(db, itd, az, el):
     """Left/right mirror image: ears swapped, azimuth negated (returns new arrays on the
     same grid by nearest-direction lookup; the grids used here are left/right symmetric)."""

@@ -16,6 +16,7 @@ over directions is modelled as
 Given measurements at S directions the posterior mean is computed in closed form
 (torch.linalg.solve), so any number of measured directions on any grid works.
 """
+import math
 from typing import List, Tuple
 
 import torch
@@ -107,8 +108,20 @@ def _band_posterior(Linv: torch.Tensor, Wk: torch.Tensor, v: torch.Tensor, w: to
     return _band_coefficients(Linv, Wk, v, w) @ k_ts.transpose(0, 1)
 
 
+def _energy_db(db: torch.Tensor) -> torch.Tensor:
+    """Broadband energy (dB) of one-sided dB spectra of an even-length FFT [..., bins] by
+    Parseval: the end bins once, the others twice. Single precision (exp, not pow: a
+    vectorised loop)."""
+    p = torch.exp(db.float() * (math.log(10.0) / 10.0))
+    return 10.0 * torch.log10(2.0 * p.sum(-1) - p[..., 0] - p[..., -1])
+
+
 class Upsampler(torch.nn.Module):
-    def __init__(self, p: dict):
+    def __init__(self, p: dict, codec: torch.nn.Module):
+        """p: the GP's parameters (train_upsampler.py) and, optionally, the latent stage's
+        (train_upsampler_latent.py: lat_order, lat_mean, lat_hp); codec: the autoencoder
+        (autoencoder.pt) whose latent space the latent stage works in. Without lat_* the
+        latent stage has weight 0 (the GP alone)."""
         super().__init__()
         self.mag_order = int(p["mag_order"])
         self.itd_order = int(p["itd_order"])
@@ -151,6 +164,18 @@ class Upsampler(torch.nn.Module):
         self.register_buffer("itd_lam", torch.as_tensor(p["itd_lam"], dtype=f64))
         self.register_buffer("itd_chan_var", torch.as_tensor(p["itd_chan_var"], dtype=f64))
         self.register_buffer("itd_ell", torch.as_tensor(p["itd_ell"], dtype=f64))
+        # The latent stage: the measured spectra encoded by the autoencoder, their codes'
+        # deviation from the population's mean code field (real SH, [Cl, 2 * latent])
+        # interpolated by a GP, decoded at the targets and blended with the GP's dB:
+        # lat_hp rows = hp_counts, columns = const, ell, nugget, blend weight.
+        self.codec = codec
+        latent = int(codec.latent)
+        self.lat_order = int(p.get("lat_order", 0))
+        nl = (self.lat_order + 1) * (self.lat_order + 1)
+        self.register_buffer("lat_mean", torch.as_tensor(p.get("lat_mean", torch.zeros(nl, 2 * latent)), dtype=f64))
+        self.register_buffer("lat_hp", torch.as_tensor(p.get("lat_hp", torch.zeros(len(p["hp_counts"]), 4)), dtype=f64))
+        if self.lat_mean.shape[0] != nl or self.lat_mean.shape[1] != 2 * latent:
+            raise ValueError("lat_mean: expected [(lat_order + 1)^2, 2 * latent]")
 
     def _hp(self, table: torch.Tensor, count: int) -> torch.Tensor:
         x = torch.log(torch.tensor(float(count), dtype=torch.float64))
@@ -184,6 +209,21 @@ class Upsampler(torch.nn.Module):
         itd = (Yi @ self.itd_mean) * 1e-6
         return db.float(), itd.float()
 
+    def _latent_db(self, meas_db: torch.Tensor, Ys_all: torch.Tensor, Yt_all: torch.Tensor,
+                   cos_ss: torch.Tensor, cos_ts: torch.Tensor, lh: torch.Tensor) -> torch.Tensor:
+        """The latent stage's dB magnitudes at the targets, [T, 2, bins]."""
+        S = meas_db.shape[0]
+        T = cos_ts.shape[0]
+        nl = (self.lat_order + 1) * (self.lat_order + 1)
+        codes = self.codec.encode(meas_db.reshape(S * 2, self.bins)).double().reshape(S, -1)
+        r = codes - Ys_all[:, :nl] @ self.lat_mean
+        ell2 = lh[1] * lh[1]
+        eye = torch.eye(S, dtype=torch.float64, device=cos_ss.device)
+        K = lh[0] + torch.exp((cos_ss - 1.0) / ell2) + lh[2] * eye
+        k_ts = lh[0] + torch.exp((cos_ts - 1.0) / ell2)
+        z = Yt_all[:, :nl] @ self.lat_mean.float() + (k_ts @ torch.linalg.solve(K, r)).float()
+        return self.codec.decode(z.reshape(T * 2, -1)).reshape(T, 2, self.bins)
+
     def forward(self, meas_dirs: torch.Tensor, meas_db: torch.Tensor, meas_itd_s: torch.Tensor,
                 target_dirs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """meas_dirs [S, 3], meas_db [S, 2, bins] (dB), meas_itd_s [S] (s, t_left - t_right),
@@ -212,7 +252,7 @@ class Upsampler(torch.nn.Module):
         cos_ts = (ts @ ms.T).clamp(-1.0, 1.0)
         T = ts.shape[0]
         eye = torch.eye(S, dtype=ms.dtype, device=ms.device)
-        order = max(self.mag_order, self.itd_order)
+        order = max(max(self.mag_order, self.itd_order), self.lat_order)
         # The basis at the measured directions in double precision (the weights' system), at
         # the targets in single (what multiplies it there is single, or rounded to it: errors
         # of about 1e-5 in the basis, 1e-4 dB and 1e-2 us in the outputs).
@@ -270,6 +310,14 @@ class Upsampler(torch.nn.Module):
             a = _band_coefficients(Linvs[g], Wk, v, w) * self.mag_chan_sd[:, lo:hi].reshape(-1, 1)
             res = (a.float() @ k_ts.float().transpose(0, 1)).reshape(2, hi - lo, T)
             db[:, :, lo:hi] += res.permute(2, 0, 1)
+
+        lh = self._hp(self.lat_hp, S)
+        weight = float(lh[3])
+        if weight > 0.0:
+            latent = self._latent_db(meas_db, Ys_all, Yt_all, cos_ss, cos_ts, lh)
+            # each ear's broadband level (and so the ILD) stays the GP's
+            shift = (_energy_db(db) - _energy_db(latent)).unsqueeze(2)
+            db = torch.lerp(db, latent + shift, weight)
 
         # ITD (us): one channel
         Yis = Ys_all[:, :ni]

@@ -28,7 +28,16 @@ def params_of(m):
                                    "itd_chan_var", "itd_ell")}
     p.update(mag_basis_cf=basis_cf.numpy(), hp_counts=torch.exp(b["hp_log_counts"]).round().numpy(),
              mag_order=m.mag_order, itd_order=m.itd_order, bins=m.bins)
+    if "lat_mean" in b:
+        p.update(lat_order=m.lat_order, lat_mean=b["lat_mean"].numpy(), lat_hp=b["lat_hp"].numpy())
     return p
+
+
+def codec_of(m):
+    """The archive's autoencoder, or (an archive from before the latent stage) autoencoder.pt."""
+    if hasattr(m, "codec"):
+        return m.codec
+    return torch.jit.load(os.path.join(HERE, "autoencoder.pt"))
 
 
 def main():
@@ -37,7 +46,7 @@ def main():
     torch.set_num_threads(1)
     files = {"meta.json": ""}
     old = torch.jit.load(src, _extra_files=files)
-    new = torch.jit.script(Upsampler(params_of(old)))
+    new = torch.jit.script(Upsampler(params_of(old), codec_of(old)))
     new.eval()
     gen = torch.Generator().manual_seed(0)
     worst = [0.0, 0.0]

@@ -242,7 +242,8 @@ def main():
         hp_counts=np.array(counts, float), mag_hp=mag_hp, itd_hp=itd_hp,
         itd_mean=prior["itd_mean"], itd_basis=prior["itd_basis"], itd_lam=prior["itd_lam"],
         itd_chan_var=np.array([ITD_VAR_US2]), itd_ell=np.array([ITD_ELL_BASE]))
-    model = torch.jit.script(Upsampler(params))
+    # the latent stage (weight 0 here) is added by train_upsampler_latent.py
+    model = torch.jit.script(Upsampler(params, torch.jit.load(os.path.join(HERE, "autoencoder.pt"))))
     model.eval()
 
     meta = dict(

@@ -1,0 +1,168 @@
+"""Add the latent stage to the upsampler (models/upsampler.pt), without training the GP again.
+
+    /usr/bin/python3 models/train_upsampler_latent.py [ARCHIVE] [OUT]
+
+The latent stage is the issue's "autoencoder with the GP in latent space": every measured
+spectrum is encoded by the autoencoder (autoencoder.pt: PCA + MLPs, trained on HUTUBS +
+SONICOM training subjects), the codes' deviation from the population's mean code field
+is interpolated over the sphere by a Gaussian process, the result is decoded at the
+targets, and the decoded dB magnitudes are blended with the spherical-harmonic GP's:
+db = (1 - w) db_GP + w db_latent, where db_latent is first shifted per target and ear to the
+GP's broadband level (so the ILD stays the GP's).
+
+Chosen on training subjects only (validation subjects are scored, never chosen on):
+ 1. the mean code field: the codes of the SONICOM training subjects and their mirror
+    images, averaged per direction and fitted with real SH (order 12);
+ 2. per LAP level, the latent GP's const, length and nugget (a grid) and then the blend
+    weight w, by the LSD on the inner split's tuning subjects (every 4th SONICOM training
+    subject), with the mean code field and the SH GP's prior made without them;
+ 3. the archive is written with the mean code field of all training subjects.
+Prints the side-by-side LSD of the GP, the latent GP and the blend on the 8 validation
+subjects (measured directions excluded), as in models/upsampler.md. About 3 min.
+"""
+import itertools
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import pinna_data as P  # noqa: E402
+import pinna_sh as SH  # noqa: E402
+import train_upsampler as TU  # noqa: E402
+from pinna_upsampler import Upsampler  # noqa: E402
+from reexport_upsampler import codec_of, params_of  # noqa: E402
+
+LAT_ORDER = 12
+CONST = [0.0, 0.3, 1.0]
+ELL = [0.3, 0.5, 0.8, 1.2]
+NUGGET = [0.01, 0.1, 0.3, 1.0]
+WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+
+
+class LatentField:
+    """The latent GP on the SONICOM grid for one mean code field."""
+
+    def __init__(self, codec, unit, codes, subjects):
+        self.codec, self.unit = codec, unit
+        self.cos = unit @ unit.T
+        mean = codes[subjects].mean(0).reshape(len(unit), -1)  # [M, 2 * latent]
+        self.coef = SH.sh_fit(unit, mean, LAT_ORDER, TU.SH_REG)
+        self.mean = SH.sh_matrix(unit, LAT_ORDER) @ self.coef
+
+    def predict(self, z, S, const, ell, nugget):
+        """Decoded dB [M, 2, bins] from the codes z [M, 2 * latent] at directions S."""
+        r = z[S] - self.mean[S]
+        K = const + np.exp((self.cos[np.ix_(S, S)] - 1.0) / ell ** 2) + nugget * np.eye(len(S))
+        zt = self.mean + (const + np.exp((self.cos[:, S] - 1.0) / ell ** 2)) @ np.linalg.solve(K, r)
+        with torch.no_grad():
+            db = self.codec.decode(torch.tensor(zt.reshape(-1, zt.shape[1] // 2), dtype=torch.float32))
+        return db.numpy().astype(np.float64).reshape(len(self.unit), 2, -1)
+
+
+def level_matched(latent, gp):
+    """The latent estimate with each ear's broadband level made the GP's (as the module does)."""
+    return latent + (P.energy_db_from_db(gp) - P.energy_db_from_db(latent))[..., None]
+
+
+def lsd(truth, est, mask):
+    return P.score(truth[mask], est[mask])["lsd_db"]
+
+
+def main():
+    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "upsampler.pt")
+    out = sys.argv[2] if len(sys.argv) > 2 else src
+    torch.set_num_threads(1)
+    t0 = time.time()
+    files = {"meta.json": ""}
+    archive = torch.jit.load(src, _extra_files=files)
+    params, codec = params_of(archive), codec_of(archive)
+    son, hut = P.load("sonicom"), P.load("hutubs")
+    smag, sitd = TU.sh_coefs(son, "sh_sonicom.npz")
+    hmag, hitd = TU.sh_coefs(hut, "sh_hutubs.npz")
+    ns, M = len(son["ids"]), len(son["az"])
+    val_ids = P.sonicom_validation_ids(son["ids"])
+    train, val = P.sonicom_split(son["ids"])
+    tune = train[3::4]
+    fit = np.array([i for i in train if i not in tune])
+    db = son["db"].astype(np.float64)
+    mdb, _ = P.mirror(db, son["itd"].astype(np.float64), son["az"], son["el"])
+    with torch.no_grad():
+        enc = lambda x: codec.encode(torch.tensor(np.ascontiguousarray(x, dtype=np.float32).reshape(-1, P.BINS)))
+        codes = enc(db).numpy().astype(np.float64).reshape(ns, M, -1)
+        mcodes = enc(mdb).numpy().astype(np.float64).reshape(ns, M, -1)
+    both = np.concatenate([codes, mcodes])  # subject i and its mirror image ns + i
+
+    def with_mirror(idx):
+        return np.concatenate([idx, idx + ns])
+
+    db_grid = db.reshape(ns, M, -1)
+    counts = sorted(P.LAP_LEVELS)
+    mag_hp = {c: dict(zip(TU.HP_KEYS, params["mag_hp"][i])) for i, c in enumerate(counts)}
+
+    def gp_estimates(prior_subjects, subjects, level):
+        prior = TU.build_prior(smag[with_mirror(prior_subjects)], sitd[with_mirror(prior_subjects)],
+                               hmag, hitd, db_grid[prior_subjects], TU.HUTUBS_WEIGHT)
+        ev = TU.GridEvaluator(son, prior)
+        S = P.lap_subset(son["az"], son["el"], level)
+        h = dict(mag_hp[level], ell=list(mag_hp[level]["ell"] * np.array(TU.MAG_ELL_BASE)))
+        return [ev.mag(db[s], S, h) for s in subjects]
+
+    field_fit = LatentField(codec, son["unit"], both, with_mirror(fit))
+    table = {}
+    for level in P.LAP_LEVELS:
+        S = P.lap_subset(son["az"], son["el"], level)
+        mask = np.ones(M, bool)
+        mask[S] = False
+        latent_lsd = {}
+        for hp in itertools.product(CONST, ELL, NUGGET):
+            latent_lsd[hp] = np.mean([lsd(db[s], field_fit.predict(codes[s], S, *hp), mask) for s in tune])
+        hp = min(latent_lsd, key=latent_lsd.get)
+        gp = gp_estimates(fit, tune, level)
+        lat = [level_matched(x, g) for x, g in zip([field_fit.predict(codes[s], S, *hp) for s in tune], gp)]
+        blend = {w: np.mean([lsd(db[s], (1 - w) * g + w * x, mask) for s, g, x in zip(tune, gp, lat)])
+                 for w in WEIGHTS}
+        w = min(blend, key=blend.get)
+        table[level] = (hp, w)
+        print(f"level {level}: latent GP {hp} -> {latent_lsd[hp]:.4f} dB on the tuning subjects; "
+              f"blend weight {w} -> {blend[w]:.4f} (GP alone {blend[0.0]:.4f})", flush=True)
+
+    field = LatentField(codec, son["unit"], both, with_mirror(train))
+    params.update(lat_order=LAT_ORDER, lat_mean=field.coef,
+                  lat_hp=np.array([list(table[c][0]) + [table[c][1]] for c in counts]))
+    model = torch.jit.script(Upsampler(params, codec))
+    model.eval()
+    meta = json.loads(files["meta.json"])
+    meta["version"] = "1.1.0"
+    meta["description"] = (meta["description"] + " Latent stage: the autoencoder's codes interpolated by a GP "
+                           "in its latent space, decoded and blended with the GP's dB magnitudes.")
+    meta["training"]["latent_stage"] = dict(
+        lat_order=LAT_ORDER, hp_counts=counts, lat_hp_columns=["const", "ell", "nugget", "weight"],
+        lat_hp=params["lat_hp"].tolist(), tuned_on_sonicom_ids=[int(i) for i in son["ids"][tune]])
+    tmp = out + ".tmp"
+    torch.jit.save(model, tmp, _extra_files={"meta.json": json.dumps(meta, indent=1)})
+    os.replace(tmp, out)
+    TU.write_reference(out, son, val_ids)
+    print(f"saved {out} ({os.path.getsize(out) / 1e6:.2f} MB) in {time.time() - t0:.0f} s", flush=True)
+
+    print("validation (8 SONICOM subjects, measured directions excluded), LSD dB:")
+    print("LSD / ILD error (dB) | GP | latent GP | blend, level-matched (shipped) |")
+    for level in P.LAP_LEVELS:
+        S = P.lap_subset(son["az"], son["el"], level)
+        mask = np.ones(M, bool)
+        mask[S] = False
+        hp, w = table[level]
+        gp = gp_estimates(train, val, level)
+        lat = [field.predict(codes[s], S, *hp) for s in val]
+        blend = [(1 - w) * g + w * level_matched(x, g) for g, x in zip(gp, lat)]
+        rows = [[np.mean([P.score(db[s][mask], e[mask])[k] for s, e in zip(val, ests)]) for ests in (gp, lat, blend)]
+                for k in ("lsd_db", "ild_err_db")]
+        print(f"| {level} | " + " | ".join(f"{a:.3f} / {b:.3f}" for a, b in zip(*rows)) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
