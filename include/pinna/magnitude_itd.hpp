@@ -30,8 +30,9 @@ struct MagnitudeItd {
 MagnitudeItd magnitude_itd(const HrirSet& set);
 
 /// Mean over directions of the leading ear's pure delay in the IRs' minimum-phase
-/// decompositions (to_minimum_phase; the smaller of the two ears' delays), in samples: the
-/// base delay that gives rendered sets the onsets of the measured ones.
+/// decompositions (to_minimum_phase's delays, with the minimum-phase IRs made in single
+/// precision: within about 1e-3 samples; the smaller of the two ears' delays), in samples:
+/// the base delay that gives rendered sets the onsets of the measured ones.
 double leading_ear_delay_samples(const HrirSet& set);
 
 struct MagnitudeItdRenderOptions {

@@ -58,8 +58,8 @@ PYBIND11_MODULE(_neural, m) {
     m.def("default_model_path", &default_model_path, py::arg("file"));
 
     py::class_<Upsampler>(m, "Upsampler", R"(The upsampling model (models/upsampler.pt: a
-Gaussian-process posterior with an SH population prior): a few measured directions to any
-directions. Thread-safe.)")
+Gaussian-process posterior with an SH population prior, blended with a GP in the
+autoencoder's latent space): a few measured directions to any directions. Thread-safe.)")
         .def(py::init([](const py::object& path) {
                  const std::string p = model_path(path, kUpsamplerModelFile);
                  py::gil_scoped_release release;

@@ -99,8 +99,8 @@ constexpr double kChainLevelNoneDb = 4.5;
 constexpr double kChainLevelFullDb = 7.5;
 
 /// Runs an archive of kind "upsampler" (models/upsampler.pt: a Gaussian-process posterior
-/// with a spherical-harmonic population prior; see models/README.md). Const methods are
-/// safe to call from several threads.
+/// with a spherical-harmonic population prior, blended with a GP in the autoencoder's latent
+/// space; see models/upsampler.md). Const methods are safe to call from several threads.
 class Upsampler {
   public:
     /// Loads and checks the archive. Throws IoError (missing file), ModelError (not a
