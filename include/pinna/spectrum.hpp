@@ -59,9 +59,16 @@ constexpr double kMagnitudeFloor = 1e-10;
 SpectrumSet magnitude_db(const HrtfSet& hrtf, double floor_db = kMagnitudeFloorDb);
 
 /// Minimum-phase HRIRs of `taps` samples (0: fft_size) whose magnitudes are the dB values
-/// of `spectrum` (see minimum_phase_from_magnitude); the way back from dB magnitudes, which
-/// carry no phase. Add the ITD with delays afterwards.
-HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps = 0);
+/// of `spectrum` (see minimum_phase_from_magnitude, whose `oversample` this is: the cepstrum
+/// has oversample x max(fft_size, taps) points, rounded up to a power of two); the way back
+/// from dB magnitudes, which carry no phase. Add the ITD with delays afterwards.
+/// With oversample 1 and taps = fft_size (a power of two), each IR's fft_size-point spectrum
+/// has exactly the given magnitudes; the minimum-phase response's part beyond fft_size
+/// samples is folded onto its start (time aliasing). A finer cepstrum (the default 4)
+/// interpolates the log magnitude between bins and cuts that part off instead.
+/// Throws InvalidArgumentError for fft_size < 2 or oversample 0.
+HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps = 0,
+                            std::size_t oversample = 4);
 
 /// DTF/CTF split. The CTF is the RMS over all directions of the magnitudes, per ear (ears
 /// are not pooled) and bin: CTF(e,k) = sqrt(mean_m |H(m,e,k)|^2), real and zero-phase. The

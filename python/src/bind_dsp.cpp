@@ -156,8 +156,9 @@ void bind_spectrum(py::module_& m) {
         py::arg("set"), py::arg("fft_size") = 0, py::arg("floor_db") = kMagnitudeFloorDb,
         release_gil(), "dB magnitudes of a set's IRs: magnitude_db(to_hrtf(set, fft_size)).");
     m.def("minimum_phase_hrirs", &minimum_phase_hrirs, py::arg("spectrum_db"), py::arg("taps") = 0,
-          release_gil(),
-          "Minimum-phase HRIRs of `taps` samples (0: fft_size) with the given dB magnitudes.");
+          py::arg("oversample") = 4, release_gil(),
+          "Minimum-phase HRIRs of `taps` samples (0: fft_size) with the given dB magnitudes; "
+          "the cepstrum has oversample x max(fft_size, taps) points (power of two).");
     m.def(
         "split_dtf",
         [](const HrtfSet& hrtf) {
@@ -448,18 +449,20 @@ void bind_magnitude_itd(py::module_& m) {
     m.def(
         "render_magnitude_itd",
         [](const MagnitudeItd& spectra, std::size_t taps, double base_delay_samples,
-           bool match_metric_itd) {
+           bool match_metric_itd, std::size_t oversample) {
             MagnitudeItdRenderOptions o;
             o.taps = taps;
             o.base_delay_samples = base_delay_samples;
             o.match_metric_itd = match_metric_itd;
+            o.oversample = oversample;
             py::gil_scoped_release release;
             return render_magnitude_itd(spectra, o);
         },
         py::arg("spectra"), py::arg("taps") = 0, py::arg("base_delay_samples") = 0.0,
-        py::arg("match_metric_itd") = true,
+        py::arg("match_metric_itd") = true, py::arg("oversample") = 1,
         "HRIRs from dB magnitudes and ITDs: minimum-phase IRs, delayed by the base delay plus "
-        "the ITD on the lagging ear.");
+        "the ITD on the lagging ear. oversample: the cepstrum's length over the spectra's "
+        "FFT size (see minimum_phase_hrirs).");
 }
 
 }  // namespace

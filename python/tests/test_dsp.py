@@ -109,6 +109,28 @@ def test_minimum_phase_keeps_the_magnitude(kemar):
     assert pinna.compare(kemar, pinna.from_minimum_phase(s))["lsd_db"] < 0.5
 
 
+def test_render_magnitude_itd_oversample(kemar):
+    # 1 (the default): before its delay each IR has exactly the given magnitudes; 4 smooths
+    # them between bins. Both put the requested metric ITD on the pair.
+    spectra = pinna.magnitude_itd(kemar.subset(list(range(0, 710, 71))))
+    db = spectra.db.values
+    undelayed = pinna.MagnitudeItd(spectra.db, np.zeros(len(spectra.itd_s)))
+    for oversample, tolerance in ((1, 1e-3), (4, None)):
+        out = pinna.render_magnitude_itd(undelayed, oversample=oversample, match_metric_itd=False)
+        back = pinna.magnitude_db(out).values
+        loud = db > db.max(axis=2, keepdims=True) - 60
+        worst = np.max(np.abs(back - db)[loud])
+        if tolerance is None:
+            assert worst > 0.01
+        else:
+            assert worst < tolerance
+        matched = pinna.render_magnitude_itd(spectra, base_delay_samples=30, oversample=oversample)
+        np.testing.assert_allclose(pinna.magnitude_itd(matched).itd_s * 44100,
+                                   np.round(spectra.itd_s * 44100), atol=1e-9)
+    with pytest.raises(ValueError):
+        pinna.render_magnitude_itd(spectra, oversample=0)
+
+
 def test_delay_and_resample():
     x = np.zeros(64, np.float32)
     x[3] = 1.0

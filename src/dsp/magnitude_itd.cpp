@@ -116,6 +116,8 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
         throw InvalidArgumentError("render_magnitude_itd: base delay " +
                                    std::to_string(options.base_delay_samples) +
                                    " samples is not a finite non-negative number");
+    if (options.oversample == 0)
+        throw InvalidArgumentError("render_magnitude_itd: oversample is 0");
     for (std::size_t m = 0; m < m_count; ++m)
         if (!std::isfinite(spectra.itd_s[m]))
             throw InvalidArgumentError("render_magnitude_itd: ITD of direction " +
@@ -125,7 +127,7 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
 
     // The minimum-phase IRs are delayed where they are: each pair is measured (copied into
     // the ITD estimator) before it is shifted.
-    HrirSet out = minimum_phase_hrirs(db, taps);
+    HrirSet out = minimum_phase_hrirs(db, taps, options.oversample);
     detail::ShiftedPairItd& itd = detail::cached_shifted_pair_itd(fs, taps);
     const long base = std::lround(options.base_delay_samples);
     // Two directions' pairs are low-passed together (four lanes), before either is shifted.

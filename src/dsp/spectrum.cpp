@@ -93,21 +93,24 @@ detail::FastCepstrum& cached_cepstrum(std::size_t fft_size, std::size_t coarse_s
 
 }  // namespace
 
-HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps) {
+HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps,
+                            std::size_t oversample) {
     if (spectrum_db.fft_size < 2)
         throw InvalidArgumentError("minimum_phase_hrirs: fft_size " +
                                    std::to_string(spectrum_db.fft_size) + " is below 2");
+    if (oversample == 0)
+        throw InvalidArgumentError("minimum_phase_hrirs: oversample is 0");
     if (taps == 0)
         taps = spectrum_db.fft_size;
     HrirSet out(spectrum_db.sample_rate_hz, taps, spectrum_db.directions);
-    // As minimum_phase_from_magnitude with its default options (a cepstrum 4x oversampled,
-    // the log magnitude interpolated linearly onto its grid, floored kMagnitudeFloorDb below
-    // the peak), in single precision (detail::FastCepstrum): a model's output is rendered
-    // in a few milliseconds. Where the spectra's FFT size divides the cepstrum's (the usual
-    // case, powers of two), the interpolation is done in the cepstral domain.
+    // As minimum_phase_from_magnitude with MinimumPhaseOptions{} but `oversample` (the log
+    // magnitude interpolated linearly onto the cepstrum's grid, floored kMagnitudeFloorDb
+    // below the peak), in single precision (detail::FastCepstrum): a model's output is
+    // rendered in a few milliseconds. Where the spectra's FFT size divides the cepstrum's
+    // (the usual case, powers of two), the interpolation is done in the cepstral domain.
     const std::size_t N = spectrum_db.fft_size;
     std::size_t L = 1;
-    while (L < MinimumPhaseOptions{}.oversample * std::max(N, taps))
+    while (L < oversample * std::max(N, taps))
         L <<= 1;
     const bool coarse_path = L % N == 0;
     detail::FastCepstrum& cepstrum = cached_cepstrum(L, coarse_path ? N : 0);

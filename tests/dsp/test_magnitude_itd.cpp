@@ -119,7 +119,7 @@ TEST_CASE("render_magnitude_itd matches the metric ITD of unlike ears", "[magnit
         right[k] = -10.0 * std::log10(1.0 + std::pow(f / 800.0, 8.0));
     }
     const ItdEstimator itd(kFs, 256);
-    const HrirSet mp = minimum_phase_hrirs(s.db, 256);
+    const HrirSet mp = minimum_phase_hrirs(s.db, 256, MagnitudeItdRenderOptions{}.oversample);
     const double own = itd.itd_samples(mp.ir(0, Ear::left), mp.ir(0, Ear::right));
     INFO("metric ITD of the minimum-phase pair: " << own << " samples");
     REQUIRE(own != 0.0);
@@ -147,6 +147,9 @@ TEST_CASE("render_magnitude_itd refuses inconsistent input", "[magnitude_itd][er
     s = flat_spectra(2, 32, 0.0);
     MagnitudeItdRenderOptions o;
     o.base_delay_samples = -1.0;
+    CHECK_THROWS_AS(render_magnitude_itd(s, o), InvalidArgumentError);
+    o.base_delay_samples = 0.0;
+    o.oversample = 0;
     CHECK_THROWS_AS(render_magnitude_itd(s, o), InvalidArgumentError);
     s.itd_s[1] = std::nan("");
     CHECK_THROWS_AS(render_magnitude_itd(s), InvalidArgumentError);

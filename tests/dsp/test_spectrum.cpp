@@ -89,12 +89,19 @@ TEST_CASE("minimum-phase HRIRs from dB magnitudes keep the magnitudes") {
 TEST_CASE("minimum_phase_hrirs follows the double-precision minimum_phase_from_magnitude") {
     // fft 128 with taps 128 or 64 (a cepstrum of 4 x 128 points) and with taps 300 (2048
     // points, 16 x 128): the interpolation done in the cepstral domain; fft 100: the fine
-    // log magnitude interpolated bin by bin.
-    for (const auto& [fft, taps] :
-         {std::pair<std::size_t, std::size_t>{128, 128}, {128, 64}, {100, 100}, {128, 300}}) {
+    // log magnitude interpolated bin by bin. Oversampled 1 and 2 times: the cepstrum as long
+    // as the spectra's FFT (no interpolation) and twice as long; fft 100 x 1: 128 points.
+    struct Case {
+        std::size_t fft, taps, oversample;
+    };
+    for (const Case c : {Case{128, 128, 4}, Case{128, 64, 4}, Case{100, 100, 4}, Case{128, 300, 4},
+                         Case{128, 128, 1}, Case{128, 128, 2}, Case{100, 100, 1}}) {
+        const std::size_t fft = c.fft, taps = c.taps;
         const pinna::HrirSet set = pinna::test::synthetic_set(5, fft, 44100.0);
         const pinna::SpectrumSet db = pinna::magnitude_db(pinna::to_hrtf(set));
-        const pinna::HrirSet fast = pinna::minimum_phase_hrirs(db, taps);
+        const pinna::HrirSet fast = pinna::minimum_phase_hrirs(db, taps, c.oversample);
+        pinna::MinimumPhaseOptions options;
+        options.oversample = c.oversample;
         REQUIRE(fast.taps() == taps);
         for (std::size_t m = 0; m < 5; ++m)
             for (Ear ear : {Ear::left, Ear::right}) {
@@ -102,14 +109,41 @@ TEST_CASE("minimum_phase_hrirs follows the double-precision minimum_phase_from_m
                 for (std::size_t k = 0; k < db.bins(); ++k)
                     magnitude[k] = std::pow(10.0, db.values(m, ear)[k] / 20.0);
                 const std::vector<float> reference =
-                    pinna::minimum_phase_from_magnitude(magnitude.data(), fft, taps);
+                    pinna::minimum_phase_from_magnitude(magnitude.data(), fft, taps, options);
                 float peak = 0.0f, worst = 0.0f;
                 for (std::size_t t = 0; t < taps; ++t) {
                     peak = std::max(peak, std::fabs(reference[t]));
                     worst = std::max(worst, std::fabs(reference[t] - fast.ir(m, ear)[t]));
                 }
-                CAPTURE(fft, taps, m);
+                CAPTURE(fft, taps, c.oversample, m);
                 CHECK(worst <= 1e-4f * peak);
             }
     }
+}
+
+TEST_CASE("minimum_phase_hrirs with oversample 1 keeps every bin's magnitude exactly") {
+    // A cepstrum as long as the spectra's FFT: the IR's own spectrum is exp(ln|X| + i phi)
+    // at every bin (its tail folded onto its start), where the default 4x cepstrum smooths
+    // the magnitudes between bins and cuts the tail off.
+    const pinna::HrirSet set = pinna::test::synthetic_set(6, 128, 48000.0);
+    const pinna::SpectrumSet db = pinna::magnitude_db(pinna::to_hrtf(set));
+    const auto worst_db = [&](std::size_t oversample) {
+        const pinna::HrirSet mp = pinna::minimum_phase_hrirs(db, 0, oversample);
+        const pinna::SpectrumSet back = pinna::magnitude_db(pinna::to_hrtf(mp));
+        double worst = 0.0;
+        for (std::size_t m = 0; m < 6; ++m)
+            for (Ear ear : {Ear::left, Ear::right}) {
+                const double* want = db.values(m, ear);
+                const double peak = *std::max_element(want, want + db.bins());
+                for (std::size_t k = 0; k < db.bins(); ++k)
+                    if (want[k] > peak - 80.0)
+                        worst = std::max(worst, std::fabs(want[k] - back.values(m, ear)[k]));
+            }
+        return worst;
+    };
+    const double exact = worst_db(1), smoothed = worst_db(4);
+    CAPTURE(exact, smoothed);
+    CHECK(exact < 1e-3);
+    CHECK(smoothed > 10.0 * exact);  // the test tells the two apart
+    CHECK_THROWS_AS(pinna::minimum_phase_hrirs(db, 0, 0), pinna::InvalidArgumentError);
 }
