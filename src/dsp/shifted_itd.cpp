@@ -73,6 +73,20 @@ Top2 top2(const float* x, std::size_t n) {
     return r;
 }
 
+// Sum of x[t]^2 in double precision, four independent partial sums (so that the additions
+// overlap).
+template <typename T>
+double sum_of_squares(const T* x, std::size_t n) {
+    double s[4] = {0.0, 0.0, 0.0, 0.0};
+    std::size_t t = 0;
+    for (; t + 4 <= n; t += 4)
+        for (std::size_t l = 0; l < 4; ++l)
+            s[l] += static_cast<double>(x[t + l]) * static_cast<double>(x[t + l]);
+    for (; t < n; ++t)
+        s[0] += static_cast<double>(x[t]) * static_cast<double>(x[t]);
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 }  // namespace
 
 ShiftedPairItd::ShiftedPairItd(double sample_rate_hz, std::size_t taps)
@@ -86,7 +100,6 @@ ShiftedPairItd::ShiftedPairItd(double sample_rate_hz, std::size_t taps)
       correlator_(taps) {
     for (int e = 0; e < 2; ++e) {
         lowpassed_[e].assign(n_, 0.0);
-        energy_below_[e].assign(n_ + 1, 0.0);
         fast_[e].signal.assign(n_, 0.0f);
         fast_[e].envelope.assign(correlation_fft_.size(), 0.0f);  // zero beyond n_ for good
         fast_[e].spectrum.assign(correlation_fft_.bins(), 0.0f);
@@ -111,12 +124,6 @@ void ShiftedPairItd::set_lowpassed_pair(const double* left, const double* right)
 
 void ShiftedPairItd::lowpassed_changed() {
     for (int e = 0; e < 2; ++e) {
-        double sum = 0.0;
-        for (std::size_t t = 0; t < n_; ++t) {
-            energy_below_[e][t] = sum;
-            sum += lowpassed_[e][t] * lowpassed_[e][t];
-        }
-        energy_below_[e][n_] = sum;
         fast_[e].valid = false;
         envelope_valid_[e] = false;
     }
@@ -127,17 +134,16 @@ void ShiftedPairItd::prepare_fast(int ear, std::size_t shift) {
     if (f.valid && f.shift == shift)
         return;
     const std::size_t s = std::min(shift, n_);
-    const std::vector<double>& y = lowpassed_[ear];
+    const double* y = lowpassed_[ear].data();
     std::fill(f.signal.begin(), f.signal.begin() + static_cast<long>(s), 0.0f);
     for (std::size_t t = s; t < n_; ++t)
         f.signal[t] = static_cast<float>(y[t - s]);
-    f.signal_norm = std::sqrt(energy_below_[ear][n_ - s]);
+    // The norms only enter the error bounds, whose slack (4 u of single precision) dwarfs a
+    // double-precision sum's error in any order.
+    f.signal_norm = std::sqrt(sum_of_squares(y, n_ - s));
 
     hilbert_.envelope(f.signal.data(), f.envelope.data());  // the first n_ of L values
-    double energy = 0.0;
-    for (std::size_t t = 0; t < n_; ++t)
-        energy += static_cast<double>(f.envelope[t]) * f.envelope[t];
-    f.envelope_norm = std::sqrt(energy);
+    f.envelope_norm = std::sqrt(sum_of_squares(f.envelope.data(), n_));
     // Envelope error (2-norm): the input's rounding, the forward and inverse FFT of the
     // Hilbert transform, the square roots.
     f.envelope_error = (kUnitRoundoff * 4.0 + 2.0 * fft_error(n_)) * f.signal_norm;

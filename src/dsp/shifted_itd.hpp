@@ -67,7 +67,7 @@ class ShiftedPairItd {
         bool certain = false;
     };
 
-    void lowpassed_changed();  // the energies, and every cached envelope invalid
+    void lowpassed_changed();  // every cached envelope invalid
     void prepare_fast(int ear, std::size_t shift);
     Peak fast_peak();
     double exact_itd_samples(std::size_t shift_left, std::size_t shift_right);
@@ -76,7 +76,6 @@ class ShiftedPairItd {
     std::size_t n_;
     std::vector<Biquad> sections_;
     std::vector<double> lowpassed_[2];
-    std::vector<double> energy_below_[2];  // energy_below_[e][k]: sum of lowpassed^2, t < k
 
     // Single precision.
     HilbertEnvelopeF hilbert_;
