@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/thread_cache.hpp"
 #include "pinna/error.hpp"
 
 #include "dsp/fast_math.hpp"
@@ -127,6 +128,14 @@ void FastCepstrum::impulse_response(float* out, std::size_t n) {
     const std::size_t kept = std::min(n, L_);
     for (std::size_t t = 0; t < kept; ++t)
         out[t] = time_[t] * scale;
+}
+
+FastCepstrum& cached_fast_cepstrum(std::size_t fft_size, std::size_t coarse_size) {
+    return thread_cached<FastCepstrum>(
+        [&](const FastCepstrum& c) {
+            return c.size() == fft_size && c.coarse_size() == coarse_size;
+        },
+        [&] { return std::make_unique<FastCepstrum>(fft_size, coarse_size); });
 }
 
 }  // namespace pinna::detail

@@ -76,4 +76,9 @@ class FastCepstrum {
     AlignedVector<float> window_;
 };
 
+/// This thread's FastCepstrum(fft_size, coarse_size), kept between calls (making one plans
+/// its FFTs, which costs more than rendering a few hundred IRs; a model renders at one size
+/// call after call). Good until this thread has asked for 4 others.
+FastCepstrum& cached_fast_cepstrum(std::size_t fft_size, std::size_t coarse_size = 0);
+
 }  // namespace pinna::detail

@@ -46,7 +46,7 @@ double leading_ear_delay_samples(const HrirSet& set) {
     std::size_t L = 1;
     while (L < options.oversample * std::max<std::size_t>(n, 2))
         L <<= 1;
-    detail::FastCepstrum cepstrum(L);
+    detail::FastCepstrum& cepstrum = detail::cached_fast_cepstrum(L);
     AlignedVector<float> padded(L, 0.0f);
     AlignedVector<std::complex<float>> spectrum(cepstrum.bins());
     std::vector<float> min_phase(n);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/thread_cache.hpp"
 #include "dsp/correlation.hpp"
 #include "dsp/fft.hpp"
 #include "pinna/delay.hpp"
@@ -101,14 +102,9 @@ class MinimumPhaseWorker {
 // Workers plan FFTs, which costs far more than one split; calls on many IRs of one length
 // (a whole set, a model's output) reuse a few per thread.
 const MinimumPhaseWorker& cached_worker(std::size_t n, const MinimumPhaseOptions& options) {
-    thread_local std::vector<std::unique_ptr<MinimumPhaseWorker>> cache;
-    for (const auto& w : cache)
-        if (w->made_for(n, options))
-            return *w;
-    if (cache.size() >= 4)
-        cache.erase(cache.begin());
-    cache.push_back(std::make_unique<MinimumPhaseWorker>(n, options));
-    return *cache.back();
+    return detail::thread_cached<MinimumPhaseWorker>(
+        [&](const MinimumPhaseWorker& w) { return w.made_for(n, options); },
+        [&] { return std::make_unique<MinimumPhaseWorker>(n, options); });
 }
 
 void check_options(const MinimumPhaseOptions& options, const char* where) {

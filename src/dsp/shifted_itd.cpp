@@ -8,6 +8,7 @@
 #include <immintrin.h>
 #endif
 
+#include "core/thread_cache.hpp"
 #include "dsp/biquad_pair.hpp"
 
 namespace pinna::detail {
@@ -91,6 +92,7 @@ double sum_of_squares(const T* x, std::size_t n) {
 
 ShiftedPairItd::ShiftedPairItd(double sample_rate_hz, std::size_t taps)
     : n_(taps),
+      sample_rate_hz_(sample_rate_hz),
       sections_(butterworth_lowpass(kItdLowpassOrder, kItdLowpassHz, sample_rate_hz)),
       hilbert_(taps),
       correlation_fft_(fast_fft_size(2 * std::max<std::size_t>(taps, 1) - 1)),
@@ -237,18 +239,11 @@ double ShiftedPairItd::exact_itd_samples(std::size_t shift_left, std::size_t shi
 }
 
 ShiftedPairItd& cached_shifted_pair_itd(double sample_rate_hz, std::size_t taps) {
-    struct Entry {
-        double rate;
-        std::unique_ptr<ShiftedPairItd> itd;
-    };
-    thread_local std::vector<Entry> cache;
-    for (const Entry& e : cache)
-        if (e.rate == sample_rate_hz && e.itd->taps() == taps)
-            return *e.itd;
-    if (cache.size() >= 4)
-        cache.erase(cache.begin());
-    cache.push_back(Entry{sample_rate_hz, std::make_unique<ShiftedPairItd>(sample_rate_hz, taps)});
-    return *cache.back().itd;
+    return thread_cached<ShiftedPairItd>(
+        [&](const ShiftedPairItd& itd) {
+            return itd.sample_rate_hz() == sample_rate_hz && itd.taps() == taps;
+        },
+        [&] { return std::make_unique<ShiftedPairItd>(sample_rate_hz, taps); });
 }
 
 }  // namespace pinna::detail

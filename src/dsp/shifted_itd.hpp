@@ -46,6 +46,7 @@ class ShiftedPairItd {
     double itd_samples(std::size_t shift_left, std::size_t shift_right);
 
     std::size_t taps() const noexcept { return n_; }
+    double sample_rate_hz() const noexcept { return sample_rate_hz_; }
 
     /// How many itd_samples() calls so far fell back to double precision.
     std::size_t exact_recomputations() const noexcept { return exact_count_; }
@@ -74,6 +75,7 @@ class ShiftedPairItd {
     const double* exact_envelope(int ear, std::size_t shift);
 
     std::size_t n_;
+    double sample_rate_hz_;
     std::vector<Biquad> sections_;
     std::vector<double> lowpassed_[2];
 

@@ -76,23 +76,6 @@ SpectrumSet magnitude_db(const HrtfSet& hrtf, double floor_db) {
     return out;
 }
 
-namespace {
-
-// Cepstra plan FFTs, which costs more than rendering a few hundred IRs; each thread keeps
-// the few it used last (a model renders at one size call after call).
-detail::FastCepstrum& cached_cepstrum(std::size_t fft_size, std::size_t coarse_size) {
-    thread_local std::vector<std::unique_ptr<detail::FastCepstrum>> cache;
-    for (const auto& c : cache)
-        if (c->size() == fft_size && c->coarse_size() == coarse_size)
-            return *c;
-    if (cache.size() >= 4)
-        cache.erase(cache.begin());
-    cache.push_back(std::make_unique<detail::FastCepstrum>(fft_size, coarse_size));
-    return *cache.back();
-}
-
-}  // namespace
-
 HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps,
                             std::size_t oversample) {
     if (spectrum_db.fft_size < 2)
@@ -113,7 +96,7 @@ HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps,
     while (L < oversample * std::max(N, taps))
         L <<= 1;
     const bool coarse_path = L % N == 0;
-    detail::FastCepstrum& cepstrum = cached_cepstrum(L, coarse_path ? N : 0);
+    detail::FastCepstrum& cepstrum = detail::cached_fast_cepstrum(L, coarse_path ? N : 0);
     const std::size_t bins = spectrum_db.bins(), fine = cepstrum.bins();
     std::vector<std::size_t> lower(coarse_path ? 0 : fine);
     std::vector<float> weight(coarse_path ? 0 : fine);
