@@ -66,7 +66,7 @@ SpectrumSet magnitude_db(const HrtfSet& hrtf, double floor_db = kMagnitudeFloorD
 /// has exactly the given magnitudes; the minimum-phase response's part beyond fft_size
 /// samples is folded onto its start (time aliasing). A finer cepstrum (the default 4)
 /// interpolates the log magnitude between bins and cuts that part off instead.
-/// Throws InvalidArgumentError for fft_size < 2 or oversample 0.
+/// Throws InvalidArgumentError for fft_size < 2 or oversample outside 1..64.
 HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps = 0,
                             std::size_t oversample = 4);
 

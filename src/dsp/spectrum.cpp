@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -81,8 +80,9 @@ HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps,
     if (spectrum_db.fft_size < 2)
         throw InvalidArgumentError("minimum_phase_hrirs: fft_size " +
                                    std::to_string(spectrum_db.fft_size) + " is below 2");
-    if (oversample == 0)
-        throw InvalidArgumentError("minimum_phase_hrirs: oversample is 0");
+    if (oversample == 0 || oversample > 64)  // minimum_phase_from_magnitude's range
+        throw InvalidArgumentError("minimum_phase_hrirs: oversample " + std::to_string(oversample) +
+                                   " is not in 1..64");
     if (taps == 0)
         taps = spectrum_db.fft_size;
     HrirSet out(spectrum_db.sample_rate_hz, taps, spectrum_db.directions);

@@ -151,6 +151,8 @@ TEST_CASE("render_magnitude_itd refuses inconsistent input", "[magnitude_itd][er
     o.base_delay_samples = 0.0;
     o.oversample = 0;
     CHECK_THROWS_AS(render_magnitude_itd(s, o), InvalidArgumentError);
+    o.oversample = 1000000;
+    CHECK_THROWS_AS(render_magnitude_itd(s, o), InvalidArgumentError);
     s.itd_s[1] = std::nan("");
     CHECK_THROWS_AS(render_magnitude_itd(s), InvalidArgumentError);
 }

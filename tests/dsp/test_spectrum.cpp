@@ -146,4 +146,5 @@ TEST_CASE("minimum_phase_hrirs with oversample 1 keeps every bin's magnitude exa
     CHECK(exact < 1e-3);
     CHECK(smoothed > 10.0 * exact);  // the test tells the two apart
     CHECK_THROWS_AS(pinna::minimum_phase_hrirs(db, 0, 0), pinna::InvalidArgumentError);
+    CHECK_THROWS_AS(pinna::minimum_phase_hrirs(db, 0, 65), pinna::InvalidArgumentError);
 }
