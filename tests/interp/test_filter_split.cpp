@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <random>
@@ -11,7 +10,6 @@
 #include "pinna/delay.hpp"
 #include "pinna/error.hpp"
 #include "pinna/sofa.hpp"
-#include "pinna/spectrum.hpp"
 #include "pinna/time_domain.hpp"
 #include "support/test_support.hpp"
 
@@ -30,12 +28,9 @@ double max_abs(const float* a, std::size_t n) {
 
 TEST_CASE("the split's minimum-phase IRs match the double-precision cepstrum", "[interp][split]") {
     const HrirSet set = test::synthetic_set(40, 128);
-    // Double precision, with the split's cepstrum length: the IR's own (128 points).
-    MinimumPhaseOptions options;
-    options.oversample = 1;
-    const HrirSet reference = to_minimum_phase(set, options);
+    const HrirSet reference = to_minimum_phase(set);  // double precision, 4x oversampled
     detail::FilterSplitter splitter(set.taps(), set.sample_rate_hz());
-    REQUIRE(splitter.fft_size() == set.taps());
+    REQUIRE(splitter.fft_size() >= 4 * set.taps());
     std::vector<float> ir(set.taps());
     for (std::size_t m = 0; m < set.measurements(); ++m)
         for (const Ear ear : {Ear::left, Ear::right}) {
@@ -61,30 +56,6 @@ TEST_CASE("the split finds a known delay of a minimum-phase IR", "[interp][split
         CAPTURE(d, found);
         REQUIRE(found == Approx(d).margin(0.05));
     }
-}
-
-TEST_CASE("the split keeps the measured magnitude at the IR's own bins", "[interp][split]") {
-    const HrirSet set = test::synthetic_set(20, 256);
-    const SpectrumSet measured = magnitude_db(to_hrtf(set));
-    detail::FilterSplitter splitter(set.taps(), set.sample_rate_hz());
-    HrirSet split(set.sample_rate_hz(), set.taps(), set.directions());
-    for (std::size_t m = 0; m < set.measurements(); ++m)
-        for (const Ear ear : {Ear::left, Ear::right})
-            splitter.split(set.ir(m, ear), split.ir(m, ear));
-    const SpectrumSet kept = magnitude_db(to_hrtf(split));
-    double worst = 0.0;
-    for (std::size_t m = 0; m < set.measurements(); ++m)
-        for (const Ear ear : {Ear::left, Ear::right}) {
-            const double* want = measured.values(m, ear);
-            const double peak = *std::max_element(want, want + measured.bins());
-            for (std::size_t k = 0; k < measured.bins(); ++k)
-                if (want[k] > peak - 60.0)
-                    worst = std::max(worst, std::abs(kept.values(m, ear)[k] - want[k]));
-        }
-    CAPTURE(worst);
-    REQUIRE(worst < 1e-3);
-    // Short IRs at a high rate: zero-padded so that the band below 4.5 kHz has bins.
-    REQUIRE(detail::FilterSplitter(17, 192000.0).fft_size() >= 8 * 192000 / 4500);
 }
 
 TEST_CASE("a silent IR splits into zeros and no delay", "[interp][split]") {
