@@ -49,12 +49,16 @@ TEST_CASE("the split finds a known delay of a minimum-phase IR", "[interp][split
     const HrirSet min_phase = to_minimum_phase(set);
     detail::FilterSplitter splitter(256, set.sample_rate_hz());
     std::vector<float> delayed(256), ir(256);
-    for (const double d : {0.0, 3.25, 17.6, 40.0, 101.37}) {
+    // Onsets past half the IR too (real sets have them: HUTUBS pp10 and pp11, the
+    // sofa-zoo's tester.sofa), which a correlation circular over the IR's own length would
+    // read as negative lags. There much of the minimum-phase IR is cut off at the end: a
+    // tenth of a sample.
+    for (const double d : {0.0, 3.25, 17.6, 40.0, 101.37, 140.5, 171.25}) {
         const float* h = min_phase.ir(3, Ear::left);
         delay_signal(h, 256, d, delayed.data(), 256);
         const double found = splitter.split(delayed.data(), ir.data());
         CAPTURE(d, found);
-        REQUIRE(found == Approx(d).margin(0.05));
+        REQUIRE(found == Approx(d).margin(d < 128.0 ? 0.05 : 0.1));
     }
 }
 
