@@ -130,6 +130,12 @@ void FastCepstrum::impulse_response(float* out, std::size_t n) {
         out[t] = time_[t] * scale;
 }
 
+void check_oversample(std::size_t oversample, const char* where) {
+    if (oversample == 0 || oversample > 64)
+        throw InvalidArgumentError(std::string(where) + ": oversample " +
+                                   std::to_string(oversample) + " is not in 1..64");
+}
+
 FastCepstrum& cached_fast_cepstrum(std::size_t fft_size, std::size_t coarse_size) {
     return thread_cached<FastCepstrum>(
         [&](const FastCepstrum& c) {

@@ -76,6 +76,11 @@ class FastCepstrum {
     AlignedVector<float> window_;
 };
 
+/// Throws InvalidArgumentError("<where>: oversample N is not in 1..64") unless the cepstrum's
+/// oversampling factor is one pinna accepts (MinimumPhaseOptions::oversample and the
+/// rendering's).
+void check_oversample(std::size_t oversample, const char* where);
+
 /// This thread's FastCepstrum(fft_size, coarse_size), kept between calls (making one plans
 /// its FFTs, which costs more than rendering a few hundred IRs; a model renders at one size
 /// call after call). Good until this thread has asked for 4 others.

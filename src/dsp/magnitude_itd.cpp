@@ -116,9 +116,7 @@ HrirSet render_magnitude_itd(const MagnitudeItd& spectra,
         throw InvalidArgumentError("render_magnitude_itd: base delay " +
                                    std::to_string(options.base_delay_samples) +
                                    " samples is not a finite non-negative number");
-    if (options.oversample == 0 || options.oversample > 64)
-        throw InvalidArgumentError("render_magnitude_itd: oversample " +
-                                   std::to_string(options.oversample) + " is not in 1..64");
+    detail::check_oversample(options.oversample, "render_magnitude_itd");
     for (std::size_t m = 0; m < m_count; ++m)
         if (!std::isfinite(spectra.itd_s[m]))
             throw InvalidArgumentError("render_magnitude_itd: ITD of direction " +

@@ -8,6 +8,7 @@
 
 #include "core/thread_cache.hpp"
 #include "dsp/correlation.hpp"
+#include "dsp/fast_cepstrum.hpp"
 #include "dsp/fft.hpp"
 #include "pinna/delay.hpp"
 #include "pinna/error.hpp"
@@ -107,16 +108,10 @@ const MinimumPhaseWorker& cached_worker(std::size_t n, const MinimumPhaseOptions
         [&] { return std::make_unique<MinimumPhaseWorker>(n, options); });
 }
 
-void check_options(const MinimumPhaseOptions& options, const char* where) {
-    if (options.oversample == 0 || options.oversample > 64)
-        throw InvalidArgumentError(std::string(where) + ": oversample " +
-                                   std::to_string(options.oversample) + " is not in 1..64");
-}
-
 }  // namespace
 
 MinimumPhaseIr minimum_phase(const float* ir, std::size_t n, const MinimumPhaseOptions& options) {
-    check_options(options, "minimum_phase");
+    detail::check_oversample(options.oversample, "minimum_phase");
     if (n == 0)
         return {{}, 0.0};
     return cached_worker(n, options).split(ir);
@@ -125,7 +120,7 @@ MinimumPhaseIr minimum_phase(const float* ir, std::size_t n, const MinimumPhaseO
 std::vector<float> minimum_phase_from_magnitude(const double* magnitude, std::size_t fft_size,
                                                 std::size_t taps,
                                                 const MinimumPhaseOptions& options) {
-    check_options(options, "minimum_phase_from_magnitude");
+    detail::check_oversample(options.oversample, "minimum_phase_from_magnitude");
     if (fft_size < 2)
         throw InvalidArgumentError("minimum_phase_from_magnitude: fft_size " +
                                    std::to_string(fft_size) + " is below 2");
@@ -164,7 +159,7 @@ void reconstruct_from_minimum_phase(const float* min_phase_ir, std::size_t n, do
 }
 
 HrirSet to_minimum_phase(const HrirSet& set, const MinimumPhaseOptions& options) {
-    check_options(options, "to_minimum_phase");
+    detail::check_oversample(options.oversample, "to_minimum_phase");
     HrirSet out(set.sample_rate_hz(), set.taps(), set.directions());
     out.metadata = set.metadata;
     out.delays_samples().assign(set.measurements() * kEars, 0.0);

@@ -80,9 +80,7 @@ HrirSet minimum_phase_hrirs(const SpectrumSet& spectrum_db, std::size_t taps,
     if (spectrum_db.fft_size < 2)
         throw InvalidArgumentError("minimum_phase_hrirs: fft_size " +
                                    std::to_string(spectrum_db.fft_size) + " is below 2");
-    if (oversample == 0 || oversample > 64)  // minimum_phase_from_magnitude's range
-        throw InvalidArgumentError("minimum_phase_hrirs: oversample " + std::to_string(oversample) +
-                                   " is not in 1..64");
+    detail::check_oversample(oversample, "minimum_phase_hrirs");
     if (taps == 0)
         taps = spectrum_db.fft_size;
     HrirSet out(spectrum_db.sample_rate_hz, taps, spectrum_db.directions);
