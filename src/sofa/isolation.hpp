@@ -39,6 +39,10 @@ const std::string& worker_executable();
 /// becomes an encoded error.
 std::string run_request(const Request& request);
 
+/// Whether this process is the pinna-sofa-worker program (set by worker_main): a
+/// single-threaded process of its own, where libraries that are not thread-safe may run.
+bool in_worker_program();
+
 /// The worker program: reads one request from standard input, runs it under the limits it
 /// names, writes the result to standard output and ends the process (_exit(0)). Returns 2
 /// only for a request it cannot read.

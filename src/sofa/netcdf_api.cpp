@@ -48,6 +48,7 @@ Loaded load_netcdf() {
     load(a.get_att_string, "nc_get_att_string");
     load(a.get_att_text, "nc_get_att_text");
     load(a.get_var_double, "nc_get_var_double");
+    load(a.get_var_float, "nc_get_var_float");
     load(a.inq_att, "nc_inq_att");
     load(a.inq_attname, "nc_inq_attname");
     load(a.inq_dim, "nc_inq_dim");

@@ -9,6 +9,7 @@
 #include <netcdf_mem.h>
 
 #include <mutex>
+#include <vector>
 
 namespace pinna::detail {
 
@@ -26,6 +27,7 @@ struct NetcdfApi {
     decltype(&::nc_get_att_string) get_att_string = nullptr;
     decltype(&::nc_get_att_text) get_att_text = nullptr;
     decltype(&::nc_get_var_double) get_var_double = nullptr;
+    decltype(&::nc_get_var_float) get_var_float = nullptr;
     decltype(&::nc_inq_att) inq_att = nullptr;
     decltype(&::nc_inq_attname) inq_attname = nullptr;
     decltype(&::nc_inq_dim) inq_dim = nullptr;
@@ -52,5 +54,19 @@ const NetcdfApi& netcdf();
 
 /// netCDF-C is not thread-safe: every use holds this lock.
 std::mutex& netcdf_mutex();
+
+/// netCDF ids of the dimensions, variables or whatever `inquire(int* count, int* ids)`
+/// lists; empty when it fails.
+template <typename Inquire>
+std::vector<int> ids(Inquire inquire) {
+    int n = 0;
+    if (inquire(&n, nullptr) != NC_NOERR || n <= 0)
+        return {};
+    std::vector<int> out(static_cast<std::size_t>(n));
+    if (inquire(&n, out.data()) != NC_NOERR)
+        return {};
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
 
 }  // namespace pinna::detail

@@ -21,6 +21,7 @@
 #include "sofa/hdf5_probe.hpp"
 #include "sofa/isolation.hpp"
 #include "sofa/mysofa_handle.hpp"
+#include "sofa/netcdf_read.hpp"
 
 namespace pinna {
 namespace {
@@ -51,8 +52,77 @@ const char* mysofa_error_text(int err) {
     }
 }
 
-std::string dims_of(const MYSOFA_ARRAY& array) {
-    return attribute(array.attributes, "DIMENSION_LIST");
+// A variable as the conversion sees it: libmysofa's, or netCDF-C's (netcdf_read.hpp).
+struct ArrayRef {
+    const float* values = nullptr;  // null where the file has no such variable
+    std::size_t elements = 0;
+    std::string dims, type, units;
+};
+
+// What the conversion reads of a file, from either reader.
+struct Fields {
+    std::vector<std::pair<std::string, std::string>> attributes;  // global, in file order
+    unsigned M = 0, R = 0, N = 0, C = 0, E = 0;
+    ArrayRef ir, sampling_rate, delay, source_position;
+
+    std::string attribute(const char* name) const {
+        for (const auto& [key, value] : attributes)
+            if (key == name)
+                return value;
+        return {};
+    }
+};
+
+ArrayRef array_of(const MYSOFA_ARRAY& a) {
+    ArrayRef r;
+    r.values = a.values;
+    r.elements = a.values ? a.elements : 0;
+    r.dims = attribute(a.attributes, "DIMENSION_LIST");
+    r.type = attribute(a.attributes, "Type");
+    r.units = attribute(a.attributes, "Units");
+    return r;
+}
+
+ArrayRef array_of(const detail::PlainArray& a) {
+    ArrayRef r;
+    r.values = a.present ? a.values.data() : nullptr;
+    r.elements = a.present ? a.values.size() : 0;
+    r.dims = a.dims;
+    r.type = a.type;
+    r.units = a.units;
+    return r;
+}
+
+// The sizes and the four variables, from libmysofa's structure or netCDF-C's.
+template <typename Source, typename Array>
+Fields fields_with(const Source& s, const Array& ir, const Array& sampling_rate, const Array& delay,
+                   const Array& source_position) {
+    Fields f;
+    f.M = s.M;
+    f.R = s.R;
+    f.N = s.N;
+    f.C = s.C;
+    f.E = s.E;
+    f.ir = array_of(ir);
+    f.sampling_rate = array_of(sampling_rate);
+    f.delay = array_of(delay);
+    f.source_position = array_of(source_position);
+    return f;
+}
+
+Fields fields_of(const MYSOFA_HRTF& h) {
+    Fields f = fields_with(h, h.DataIR, h.DataSamplingRate, h.DataDelay, h.SourcePosition);
+    for (MYSOFA_ATTRIBUTE* a = h.attributes; a; a = a->next)
+        if (a->name)
+            f.attributes.emplace_back(a->name, a->value ? a->value : "");
+    std::reverse(f.attributes.begin(), f.attributes.end());  // libmysofa lists them reversed
+    return f;
+}
+
+Fields fields_of(const detail::PlainSofa& p) {
+    Fields f = fields_with(p, p.ir, p.sampling_rate, p.delay, p.source_position);
+    f.attributes = p.attributes;
+    return f;
 }
 
 std::string lowercase_trimmed(const std::string& text) {
@@ -93,10 +163,10 @@ double degrees_per(const std::string& unit) {
 
 // SourcePosition as directions: spherical (azimuth, elevation, distance) or cartesian
 // (x front, y left, z up), M x 3 or one shared I x 3 row for a single measurement.
-std::vector<Direction> source_directions(const MYSOFA_ARRAY& pos, std::size_t M,
+std::vector<Direction> source_directions(const ArrayRef& pos, std::size_t M,
                                          const std::string& prefix) {
-    const std::size_t elements = pos.values ? pos.elements : 0;
-    const std::string dims = dims_of(pos);
+    const std::size_t elements = pos.elements;
+    const std::string& dims = pos.dims;
     if (!dims.empty() && dims != "M,C" && dims != "I,C")
         throw MalformedFileError(prefix + "SourcePosition has dimensions '" + dims +
                                  "', expected 'M,C' or 'I,C'");
@@ -112,8 +182,8 @@ std::vector<Direction> source_directions(const MYSOFA_ARRAY& pos, std::size_t M,
             throw InvalidDataError(prefix + "SourcePosition of measurement " +
                                    std::to_string(i / 3) + " is not finite");
 
-    const std::string type = attribute(pos.attributes, "Type");
-    const std::string units_text = attribute(pos.attributes, "Units");
+    const std::string& type = pos.type;
+    const std::string& units_text = pos.units;
     const std::vector<std::string> units = unit_list(units_text);
     const bool no_units = units.size() == 1 && units[0].empty();
     auto bad_units = [&]() {
@@ -154,10 +224,10 @@ std::vector<Direction> source_directions(const MYSOFA_ARRAY& pos, std::size_t M,
     return directions;
 }
 
-// Converts libmysofa's structure into an HrirSet, checking every size against the others.
-HrirSet convert(MYSOFA_HRTF* h, const std::string& name, const SofaReadOptions& options) {
-    const std::string conventions = attribute(h->attributes, "SOFAConventions");
-    const std::string data_type = attribute(h->attributes, "DataType");
+// Converts what a reader gave into an HrirSet, checking every size against the others.
+HrirSet convert(const Fields& f, const std::string& name, const SofaReadOptions& options) {
+    const std::string conventions = f.attribute("SOFAConventions");
+    const std::string data_type = f.attribute("DataType");
     const std::string prefix = name + ": ";
     // FIR-E (GeneralFIR-E) stores Data.IR as M x R x N x E: with one emitter that is the
     // same layout as FIR.
@@ -166,60 +236,60 @@ HrirSet convert(MYSOFA_HRTF* h, const std::string& name, const SofaReadOptions& 
         throw UnsupportedConventionError(
             prefix + "DataType is '" + data_type + "' (convention '" + conventions +
             "'); pinna reads impulse responses (DataType 'FIR', or 'FIR-E' with one emitter)");
-    if (per_emitter && h->E != 1)
+    if (per_emitter && f.E != 1)
         throw UnsupportedConventionError(prefix + "convention '" + conventions + "' holds IRs of " +
-                                         std::to_string(h->E) +
+                                         std::to_string(f.E) +
                                          " emitters; an HRIR set has one source per measurement");
     if (conventions.find("Headphone") != std::string::npos)
         throw UnsupportedConventionError(prefix + "convention '" + conventions +
                                          "' holds headphone responses, not directions of sound "
                                          "sources");
-    if (h->R != 2)
-        throw UnsupportedConventionError(prefix + "has " + std::to_string(h->R) +
+    if (f.R != 2)
+        throw UnsupportedConventionError(prefix + "has " + std::to_string(f.R) +
                                          " receivers; an HRIR set needs 2 (left and right ear)");
-    if (h->C != 3)
-        throw MalformedFileError(prefix + "dimension C is " + std::to_string(h->C) + ", must be 3");
-    if (h->M == 0)
+    if (f.C != 3)
+        throw MalformedFileError(prefix + "dimension C is " + std::to_string(f.C) + ", must be 3");
+    if (f.M == 0)
         throw InvalidDataError(prefix + "has no measurements (M = 0)");
-    if (h->N == 0)
+    if (f.N == 0)
         throw InvalidDataError(prefix + "IRs have no samples (N = 0)");
-    if (h->M > options.max_measurements)
-        throw InvalidDataError(prefix + "declares M = " + std::to_string(h->M) +
+    if (f.M > options.max_measurements)
+        throw InvalidDataError(prefix + "declares M = " + std::to_string(f.M) +
                                " measurements, more than the cap of " +
                                std::to_string(options.max_measurements));
-    if (h->N > options.max_taps)
-        throw InvalidDataError(prefix + "declares N = " + std::to_string(h->N) +
+    if (f.N > options.max_taps)
+        throw InvalidDataError(prefix + "declares N = " + std::to_string(f.N) +
                                " taps, more than the cap of " + std::to_string(options.max_taps));
-    const std::size_t M = h->M, N = h->N, R = 2;
-    const std::string ir_dims = dims_of(h->DataIR);
+    const std::size_t M = f.M, N = f.N, R = 2;
+    const std::string ir_dims = f.ir.dims;
     if (!ir_dims.empty() && ir_dims != "M,R,N" && !(per_emitter && ir_dims == "M,R,N,E"))
         throw MalformedFileError(prefix + "Data.IR has dimensions '" + ir_dims +
                                  "', expected 'M,R,N'");
-    if (h->DataIR.values == nullptr || h->DataIR.elements != M * R * N)
-        throw MalformedFileError(prefix + "Data.IR holds " + std::to_string(h->DataIR.elements) +
+    if (f.ir.values == nullptr || f.ir.elements != M * R * N)
+        throw MalformedFileError(prefix + "Data.IR holds " + std::to_string(f.ir.elements) +
                                  " values, expected M x R x N = " + std::to_string(M * R * N));
-    if (h->DataSamplingRate.values == nullptr || h->DataSamplingRate.elements < 1)
+    if (f.sampling_rate.values == nullptr || f.sampling_rate.elements < 1)
         throw MalformedFileError(prefix + "Data.SamplingRate is missing");
-    const double fs = h->DataSamplingRate.values[0];
+    const double fs = f.sampling_rate.values[0];
     if (!std::isfinite(fs) || fs <= 0.0)
         throw InvalidDataError(prefix + "Data.SamplingRate must be finite and positive, got " +
                                std::to_string(fs));
-    for (unsigned i = 1; i < h->DataSamplingRate.elements; ++i)
-        if (h->DataSamplingRate.values[i] != h->DataSamplingRate.values[0])
+    for (unsigned i = 1; i < f.sampling_rate.elements; ++i)
+        if (f.sampling_rate.values[i] != f.sampling_rate.values[0])
             throw UnsupportedConventionError(prefix + "has several sampling rates");
 
-    HrirSet set(fs, N, source_directions(h->SourcePosition, M, prefix));
-    std::copy(h->DataIR.values, h->DataIR.values + M * R * N, set.data().begin());
+    HrirSet set(fs, N, source_directions(f.source_position, M, prefix));
+    std::copy(f.ir.values, f.ir.values + M * R * N, set.data().begin());
 
     // Data.Delay: absent, I x R (one pair for all), or M x R.
-    const unsigned de = h->DataDelay.values ? h->DataDelay.elements : 0;
+    const std::size_t de = f.delay.elements;
     if (de != 0 && de != R && de != M * R)
         throw MalformedFileError(prefix + "Data.Delay holds " + std::to_string(de) +
                                  " values, expected 2 (I x R) or M x 2 = " + std::to_string(M * R) +
-                                 " (dimensions '" + dims_of(h->DataDelay) + "')");
+                                 " (dimensions '" + f.delay.dims + "')");
     bool any_delay = false;
-    for (unsigned i = 0; i < de; ++i) {
-        const float d = h->DataDelay.values[i];
+    for (std::size_t i = 0; i < de; ++i) {
+        const float d = f.delay.values[i];
         if (!std::isfinite(d) || d < 0.0f)
             throw InvalidDataError(prefix + "Data.Delay value " + std::to_string(i) +
                                    " is not a finite non-negative number of samples");
@@ -229,22 +299,19 @@ HrirSet convert(MYSOFA_HRTF* h, const std::string& name, const SofaReadOptions& 
         auto& delays = set.delays_samples();
         delays.resize(M * R);
         for (std::size_t i = 0; i < M * R; ++i)
-            delays[i] = h->DataDelay.values[de == R ? i % R : i];
+            delays[i] = f.delay.values[de == R ? i % R : i];
     }
 
     Metadata& meta = set.metadata;
     meta.source_path = name;
     meta.source_convention = conventions;
-    // libmysofa lists the attributes last-read first; reversed they are in file order.
-    for (MYSOFA_ATTRIBUTE* a = h->attributes; a; a = a->next) {
-        if (!a->name || a->name[0] == '_')
+    for (const auto& [key, value] : f.attributes) {
+        if (key.empty() || key[0] == '_')
             continue;  // '_' names are netCDF's own
-        const std::string key = a->name;
         if (key == "DIMENSION_LIST" || key == "NAME" || key == "CLASS" || key == "REFERENCE_LIST")
             continue;
-        meta.attributes.emplace_back(key, a->value ? a->value : "");
+        meta.attributes.emplace_back(key, value);
     }
-    std::reverse(meta.attributes.begin(), meta.attributes.end());
     meta.title = meta.attribute("Title");
     meta.database_name = meta.attribute("DatabaseName");
     meta.listener_short_name = meta.attribute("ListenerShortName");
@@ -294,9 +361,15 @@ MysofaPtr load(const void* bytes, std::size_t size, const std::string& name) {
     return h;
 }
 
-HrirSet parse_set(const void* bytes, std::size_t size, const std::string& name,
-                  const SofaReadOptions& options) {
-    return convert(load(bytes, size, name).get(), name, options);
+// With `netcdf_first`, a plain file is read with netCDF-C (netcdf_read.hpp), others and
+// every failure with libmysofa.
+HrirSet parse_set(const char* bytes, std::size_t size, const std::string& name,
+                  const SofaReadOptions& options, bool netcdf_first = false) {
+    if (netcdf_first)
+        if (const auto plain = detail::read_plain_sofa(bytes, size, name))
+            return convert(fields_of(*plain), name, options);
+    const MysofaPtr h = load(bytes, size, name);
+    return convert(fields_of(*h), name, options);
 }
 
 // One parse: what libmysofa reads, and whether (else why not) it is an HRIR set.
@@ -319,7 +392,7 @@ SofaSummary summarize(const void* bytes, std::size_t size, const std::string& na
     SofaReadOptions quick = options;
     quick.apply_delays = false;
     try {
-        convert(h.get(), name, quick);
+        convert(fields_of(*h), name, quick);
         s.hrir_set = true;
     } catch (const UnsupportedConventionError& e) {
         s.why_not = e.what();
@@ -411,7 +484,7 @@ namespace detail {
 
 std::string run_read_set_task(const Request& request) {
     return with_image(request, [&](const char* bytes, std::size_t size, const SofaReadOptions& o) {
-        return encode_set(parse_set(bytes, size, request.name, o));
+        return encode_set(parse_set(bytes, size, request.name, o, in_worker_program()));
     });
 }
 
@@ -427,7 +500,7 @@ HrirSet read_sofa_memory(const void* bytes, std::size_t size, const std::string&
                          const SofaReadOptions& options) {
     check_image(bytes, size, name, options);
     if (!options.isolate)
-        return parse_set(bytes, size, name, options);
+        return parse_set(static_cast<const char*>(bytes), size, name, options);
     detail::Request request = read_request(detail::Task::read_set, name, options);
     request.payload_tail = std::string_view(static_cast<const char*>(bytes), size);
     return detail::decode_set_result(detail::run_isolated(request, detail::Role::reader), name,

@@ -84,19 +84,6 @@ void inspect_bytes(const char* bytes, std::size_t size, SofaFacts& f) {
     }
 }
 
-// netCDF ids of the dimensions, variables or whatever `inquire` lists.
-template <typename Inquire>
-std::vector<int> ids(Inquire inquire) {
-    int n = 0;
-    if (inquire(&n, nullptr) != NC_NOERR || n <= 0)
-        return {};
-    std::vector<int> out(static_cast<std::size_t>(n));
-    if (inquire(&n, out.data()) != NC_NOERR)
-        return {};
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
 std::vector<NcAttribute> read_attributes(int nc, int var, int count) {
     std::vector<NcAttribute> out;
     for (int i = 0; i < count; ++i) {

@@ -118,7 +118,16 @@ std::size_t read_stdin(char* dst, std::size_t n) {
 
 }  // namespace
 
+namespace {
+bool worker_program = false;
+}  // namespace
+
+bool in_worker_program() {
+    return worker_program;
+}
+
 int worker_main() {
+    worker_program = true;
     // The request's length (run_isolated sends it first), then the request, read straight
     // into a string of that size. A request is a file image and a little more: the cap only
     // keeps a garbled length from asking for all memory.

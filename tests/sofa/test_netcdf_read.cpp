@@ -1,0 +1,137 @@
+// The isolated worker reads plain SOFA files with netCDF-C (src/sofa/netcdf_read.hpp) and
+// everything else with libmysofa; in-process reads always use libmysofa. Whichever reader
+// ran, the set (or the error) must be the same.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "pinna/error.hpp"
+#include "pinna/sofa.hpp"
+#include "sofa/netcdf_read.hpp"
+#include "sofa_fixture.hpp"
+#include "support/test_support.hpp"
+
+using namespace pinna;
+
+namespace {
+
+std::string file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+bool plain(const std::string& path) {
+    const std::string bytes = file_bytes(path);
+    return detail::read_plain_sofa(bytes.data(), bytes.size(), path).has_value();
+}
+
+// A read's outcome: the set, or the error's kind and text.
+struct Outcome {
+    std::optional<HrirSet> set;
+    ErrorKind kind = ErrorKind::io;
+    std::string error;
+};
+
+Outcome read_with(const std::string& path, bool isolate, bool apply_delays) {
+    SofaReadOptions options;
+    options.isolate = isolate;
+    options.apply_delays = apply_delays;
+    Outcome out;
+    try {
+        out.set = read_sofa(path, options);
+    } catch (const Error& e) {
+        out.kind = e.kind();
+        out.error = e.what();
+    }
+    return out;
+}
+
+void require_same(const Outcome& worker, const Outcome& libmysofa) {
+    REQUIRE(worker.set.has_value() == libmysofa.set.has_value());
+    if (!worker.set) {
+        CHECK(worker.kind == libmysofa.kind);
+        CHECK(worker.error == libmysofa.error);
+        return;
+    }
+    const HrirSet& a = *worker.set;
+    const HrirSet& b = *libmysofa.set;
+    CHECK(a.sample_rate_hz() == b.sample_rate_hz());
+    CHECK(a.taps() == b.taps());
+    CHECK(a.data() == b.data());  // bit for bit
+    CHECK(a.delays_samples() == b.delays_samples());
+    REQUIRE(a.directions().size() == b.directions().size());
+    for (std::size_t m = 0; m < a.directions().size(); ++m) {
+        CHECK(a.directions()[m].azimuth_deg == b.directions()[m].azimuth_deg);
+        CHECK(a.directions()[m].elevation_deg == b.directions()[m].elevation_deg);
+        CHECK(a.directions()[m].distance_m == b.directions()[m].distance_m);
+    }
+    // The same attributes; their order may differ where a file's attributes were stored
+    // out of creation order: netCDF-C gives creation order (as ncdump lists them),
+    // libmysofa the order of the HDF5 object header.
+    auto sorted = [](std::vector<std::pair<std::string, std::string>> list) {
+        std::sort(list.begin(), list.end());
+        return list;
+    };
+    CHECK(sorted(a.metadata.attributes) == sorted(b.metadata.attributes));
+    CHECK(a.metadata.source_convention == b.metadata.source_convention);
+    CHECK(a.metadata.title == b.metadata.title);
+}
+
+}  // namespace
+
+TEST_CASE("a file pinna writes is read by netCDF-C as libmysofa reads it", "[sofa]") {
+    test::TempDir dir;
+    HrirSet original = test::synthetic_set(30, 64, 48000.0);
+    original.delays_samples().assign(30 * kEars, 0.0);
+    for (std::size_t i = 0; i < original.delays_samples().size(); ++i)
+        original.delays_samples()[i] = 0.25 * static_cast<double>(i % 7);
+    original.metadata.set_attribute("Comment", "netCDF and libmysofa");
+    const std::string path = dir.file("plain.sofa");
+    write_sofa(original, path);
+    REQUIRE(plain(path));
+    for (const bool apply : {true, false}) {
+        CAPTURE(apply);
+        require_same(read_with(path, true, apply), read_with(path, false, apply));
+    }
+}
+
+TEST_CASE("bytes netCDF-C cannot take are left to libmysofa", "[sofa]") {
+    const std::string junk = "\x89HDF\r\n\x1a\n and then nothing a reader could use";
+    CHECK_FALSE(detail::read_plain_sofa(junk.data(), junk.size(), "junk.sofa").has_value());
+}
+
+TEST_CASE("the worker's reading agrees with libmysofa on real files of every kind",
+          "[sofa][data]") {
+    PINNA_REQUIRE_DATASETS();
+    std::vector<std::string> files;
+    for (const char* folder : {"sofa-zoo", "malformed"})
+        for (const std::string& f : test::dataset_files(folder, ".sofa"))
+            files.push_back(f);
+    // The two large databases are alike file by file: two of each.
+    for (const auto& [folder, suffix] :
+         {std::pair<const char*, const char*>{"hutubs", "_HRIRs_measured.sofa"},
+          {"sonicom", "_FreeFieldComp_44kHz.sofa"}}) {
+        const auto all = test::dataset_files(folder, suffix);
+        for (std::size_t i = 0; i < all.size() && i < 2; ++i)
+            files.push_back(all[i]);
+    }
+    REQUIRE(files.size() > 10);
+    for (const std::string& path : files) {
+        INFO(path);
+        require_same(read_with(path, true, true), read_with(path, false, true));
+    }
+    // The files the fast reading is for do take it (only files known to be sound are given
+    // to netCDF-C in this process).
+    for (const char* name :
+         {"sofa-zoo/MIT_KEMAR_normal_pinna.sofa", "sofa-zoo/CIPIC_subject_003_hrir_final.sofa",
+          "sonicom/P0003_FreeFieldComp_44kHz.sofa", "hutubs/pp10_HRIRs_measured.sofa"}) {
+        const std::string path = test::dataset_file(name);
+        INFO(name);
+        if (!path.empty())
+            CHECK(plain(path));
+    }
+}
