@@ -31,6 +31,7 @@
 
 #include "bench_common.hpp"
 #include "core/vec_math.hpp"
+#include "interp/mix.hpp"
 #include "pinna/atomic_file.hpp"
 #include "pinna/error.hpp"
 #include "pinna/hrir_set.hpp"
@@ -152,7 +153,8 @@ Throughput measure_throughput(const QueryEngine& engine, MYSOFA_EASY* easy, bool
 // The memory-traffic floor of a barycentric query: its three measured IR pairs read and one
 // pair written, 4 x 2 x taps floats. Timed here as that traffic alone: the same mixes, with
 // the measurements and weights of each direction looked up beforehand, so that only the
-// reads and writes (and the multiply-adds that ride on them) are left. Median ns per query
+// reads and writes (and the multiply-adds that ride on them, in the query's own loop,
+// interp/mix.hpp) are left. Median ns per query
 // over `reps` passes.
 struct Floor {
     double bytes_per_query = 0.0;
@@ -172,13 +174,11 @@ Floor measure_floor(const QueryEngine& engine, const std::vector<Vec3>& directio
         const double start = now_s();
         for (const QueryWeights& w : weights) {
             for (const Ear ear : {Ear::left, Ear::right}) {
-                float* __restrict y = out.data() + static_cast<std::size_t>(ear) * n;
-                const float* __restrict a = engine.measurement_ir(w.index[0], ear);
-                const float* __restrict b = engine.measurement_ir(w.index[1], ear);
-                const float* __restrict c = engine.measurement_ir(w.index[2], ear);
-                const float wa = w.weight[0], wb = w.weight[1], wc = w.weight[2];
-                for (std::size_t t = 0; t < n; ++t)
-                    y[t] = wa * a[t] + wb * b[t] + wc * c[t];
+                detail::mix3(out.data() + static_cast<std::size_t>(ear) * n,
+                             engine.measurement_ir(w.index[0], ear),
+                             engine.measurement_ir(w.index[1], ear),
+                             engine.measurement_ir(w.index[2], ear), w.weight[0], w.weight[1],
+                             w.weight[2], n);
             }
             sink += out[0] + out[2 * n - 1];
         }
