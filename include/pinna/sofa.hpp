@@ -38,9 +38,11 @@ struct SofaReadOptions {
     /// decodes chunked data much faster than libmysofa's parse (MIT KEMAR: about 29 ms for
     /// the whole read against 46 ms in-process); the set and any error are the same as
     /// libmysofa's (tests/sofa/test_netcdf_read.cpp; only the order of global attributes
-    /// can differ, netCDF-C giving their creation order), every other file and every
-    /// failure goes to libmysofa. Turn off only for trusted files; in-process reads always
-    /// use libmysofa (HDF5 is not thread-safe).
+    /// can differ, netCDF-C giving their creation order); every other file, and any file
+    /// netCDF-C fails or crashes on, is read again by libmysofa in a fresh process.
+    /// PINNA_SOFA_READER=libmysofa in the environment turns netCDF-C off. Turn isolation
+    /// off only for trusted files; in-process reads always use libmysofa (HDF5 is not
+    /// thread-safe).
     bool isolate = true;
     unsigned time_limit_s = 60;                             ///< with isolate
     std::size_t memory_limit_bytes = std::size_t{4} << 30;  ///< with isolate (not under sanitizers)

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -361,13 +362,8 @@ MysofaPtr load(const void* bytes, std::size_t size, const std::string& name) {
     return h;
 }
 
-// With `netcdf_first`, a plain file is read with netCDF-C (netcdf_read.hpp), others and
-// every failure with libmysofa.
 HrirSet parse_set(const char* bytes, std::size_t size, const std::string& name,
-                  const SofaReadOptions& options, bool netcdf_first = false) {
-    if (netcdf_first)
-        if (const auto plain = detail::read_plain_sofa(bytes, size, name))
-            return convert(fields_of(*plain), name, options);
+                  const SofaReadOptions& options) {
     const MysofaPtr h = load(bytes, size, name);
     return convert(fields_of(*h), name, options);
 }
@@ -400,9 +396,10 @@ SofaSummary summarize(const void* bytes, std::size_t size, const std::string& na
     return s;
 }
 
-// The request both tasks take: the read options that matter in the isolated process,
-// then the file image (or the file itself, Request::image_fd).
+// The request both tasks take: which reader, the read options that matter in the isolated
+// process, then the file image (or the file itself, Request::image_fd).
 struct ReadPayload {
+    bool netcdf_only = false;  // read with netCDF-C, or decline (read_set only)
     SofaReadOptions options;
     std::size_t offset = 0;  // of the file image
 };
@@ -410,6 +407,7 @@ struct ReadPayload {
 ReadPayload decode_read_payload(const detail::Request& request) {
     detail::WireIn in(request.payload, request.name);
     ReadPayload p;
+    p.netcdf_only = in.get<std::uint8_t>() != 0;
     p.options.isolate = false;
     p.options.apply_delays = in.get<std::uint8_t>() != 0;
     p.options.max_measurements = static_cast<std::size_t>(in.get<std::uint64_t>());
@@ -430,11 +428,42 @@ detail::Request read_request(detail::Task task, const std::string& name,
     // The worker may lengthen IRs by applying delays; leave room for that.
     request.limits.max_taps = options.max_taps + (options.max_taps >> 1) + 64;
     detail::WireOut out;
-    out.put(static_cast<std::uint8_t>(options.apply_delays))
+    out.put(std::uint8_t{0})  // libmysofa; run_read_set may ask for netCDF-C
+        .put(static_cast<std::uint8_t>(options.apply_delays))
         .put(static_cast<std::uint64_t>(options.max_measurements))
         .put(static_cast<std::uint64_t>(options.max_taps));
     request.payload = std::move(out.bytes());
     return request;
+}
+
+// Whether a read asks the worker for netCDF-C first. The file's size does not tell whether
+// that pays: loading libnetcdf and its 45 libraries costs the worker 7 - 9 ms, and
+// libmysofa's parse is slow on compressed, chunked data whatever the file's size (the
+// sofa-zoo's 150 kB Pulse.sofa: 115 ms against 29; its uncompressed LISTEN file: 16
+// against 18; docs/benchmarks.md, 2026-12-01). PINNA_SOFA_READER = libmysofa turns it off
+// (to compare the readers, or to rule netCDF-C out).
+bool netcdf_wanted() {
+    const char* reader = std::getenv("PINNA_SOFA_READER");
+    return reader == nullptr || std::strcmp(reader, "libmysofa") != 0;
+}
+
+// Runs a read_set request in the worker: with netCDF-C first where it is wanted, then, when
+// the worker declines the file (netcdf_read.hpp) or netCDF-C crashes or hangs there, again
+// with libmysofa in a fresh worker. A file's error is then always libmysofa's, and a
+// process HDF5 may have corrupted is not used again.
+std::string run_read_set(detail::Request& request) {
+    if (netcdf_wanted()) {
+        request.payload[0] = 1;
+        try {
+            std::string answer = detail::run_isolated(request, detail::Role::reader);
+            if (!detail::is_declined(answer))
+                return answer;
+        } catch (const MalformedFileError&) {
+            // The worker crashed, hung or answered garbage: libmysofa decides.
+        }
+        request.payload[0] = 0;
+    }
+    return detail::run_isolated(request, detail::Role::reader);
 }
 
 [[noreturn]] void not_hdf5(const std::string& name) {
@@ -463,7 +492,10 @@ auto run_on_file(detail::Task task, const std::string& path, const SofaReadOptio
     detail::Request request = read_request(task, path, options);
     request.image_fd = file.fd();
     request.image_size = file.size();
-    return decode(detail::run_isolated(request, detail::Role::reader), request);
+    return decode(task == detail::Task::read_set
+                      ? run_read_set(request)
+                      : detail::run_isolated(request, detail::Role::reader),
+                  request);
 }
 
 // The image the request names: its file, or the payload's tail.
@@ -473,9 +505,9 @@ auto with_image(const detail::Request& request, Parse parse) {
     if (request.image_fd >= 0) {
         const detail::MappedImage image(request.image_fd,
                                         static_cast<std::size_t>(request.image_size));
-        return parse(image.data(), image.size(), p.options);
+        return parse(image.data(), image.size(), p);
     }
-    return parse(request.payload.data() + p.offset, request.payload.size() - p.offset, p.options);
+    return parse(request.payload.data() + p.offset, request.payload.size() - p.offset, p);
 }
 
 }  // namespace
@@ -483,14 +515,22 @@ auto with_image(const detail::Request& request, Parse parse) {
 namespace detail {
 
 std::string run_read_set_task(const Request& request) {
-    return with_image(request, [&](const char* bytes, std::size_t size, const SofaReadOptions& o) {
-        return encode_set(parse_set(bytes, size, request.name, o, in_worker_program()));
+    return with_image(request, [&](const char* bytes, std::size_t size, const ReadPayload& p) {
+        // netCDF-C only in the worker program: a forked child of a threaded caller could
+        // inherit netCDF-C's lock held.
+        if (p.netcdf_only && in_worker_program()) {
+            const auto plain = read_plain_sofa(bytes, size, request.name);
+            if (!plain)
+                return encode_declined();
+            return encode_set(convert(fields_of(*plain), request.name, p.options));
+        }
+        return encode_set(parse_set(bytes, size, request.name, p.options));
     });
 }
 
 std::string run_describe_task(const Request& request) {
-    return with_image(request, [&](const char* bytes, std::size_t size, const SofaReadOptions& o) {
-        return encode_summary(summarize(bytes, size, request.name, o));
+    return with_image(request, [&](const char* bytes, std::size_t size, const ReadPayload& p) {
+        return encode_summary(summarize(bytes, size, request.name, p.options));
     });
 }
 
@@ -503,8 +543,7 @@ HrirSet read_sofa_memory(const void* bytes, std::size_t size, const std::string&
         return parse_set(static_cast<const char*>(bytes), size, name, options);
     detail::Request request = read_request(detail::Task::read_set, name, options);
     request.payload_tail = std::string_view(static_cast<const char*>(bytes), size);
-    return detail::decode_set_result(detail::run_isolated(request, detail::Role::reader), name,
-                                     request.limits);
+    return detail::decode_set_result(run_read_set(request), name, request.limits);
 }
 
 HrirSet read_sofa(const std::string& path, const SofaReadOptions& options) {

@@ -6,12 +6,13 @@
 namespace pinna::detail {
 namespace {
 
-constexpr char kMagicRequest[4] = {'P', 'N', 'R', '3'};
+constexpr char kMagicRequest[4] = {'P', 'N', 'R', '4'};
 constexpr char kMagicSet[4] = {'P', 'N', 'S', '1'};
 constexpr char kMagicSummary[4] = {'P', 'N', 'M', '1'};
 constexpr char kMagicDone[4] = {'P', 'N', 'D', '1'};
 constexpr char kMagicVerification[4] = {'P', 'N', 'V', '1'};
 constexpr char kMagicError[4] = {'P', 'N', 'E', '1'};
+constexpr char kMagicDeclined[4] = {'P', 'N', 'X', '1'};
 constexpr std::size_t kMaxText = 1u << 20;  // one metadata string
 constexpr std::size_t kMaxAttributes = 10000;
 constexpr std::size_t kMaxProblems = 100000;
@@ -204,6 +205,14 @@ SofaSummary decode_summary_result(const std::string& bytes, const std::string& n
 
 std::string encode_done() {
     return std::string(kMagicDone, 4);
+}
+
+std::string encode_declined() {
+    return std::string(kMagicDeclined, 4);
+}
+
+bool is_declined(const std::string& bytes) noexcept {
+    return bytes.size() == 4 && std::memcmp(bytes.data(), kMagicDeclined, 4) == 0;
 }
 
 void decode_done_result(const std::string& bytes, const std::string& name) {

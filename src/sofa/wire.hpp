@@ -111,6 +111,10 @@ Request decode_request(std::string bytes);
 std::string encode_set(const HrirSet& set);
 std::string encode_summary(const SofaSummary& summary);
 std::string encode_done();
+/// The answer of a worker asked to read with netCDF-C only (a read request's first
+/// payload byte) to a file it leaves to libmysofa: the caller asks again, libmysofa only.
+std::string encode_declined();
+bool is_declined(const std::string& bytes) noexcept;
 /// A verification without its path (the caller knows it).
 std::string encode_verification(const SofaVerification& verification);
 std::string encode_error(ErrorKind kind, const std::string& message);

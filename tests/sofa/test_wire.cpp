@@ -141,7 +141,7 @@ TEST_CASE("damaged messages are refused, never trusted", "[sofa][wire]") {
     std::string request = encode_request(r);
     request[4] = 42;
     check_damaged([&] { decode_request(request); });
-    check_damaged([&] { decode_request(std::string("PNR3")); });
+    check_damaged([&] { decode_request(std::string("PNR4")); });
 }
 
 TEST_CASE("verifications survive the wire; damaged ones are refused", "[sofa][wire]") {
