@@ -235,6 +235,12 @@ void split_filters(const HrirSet& set, std::size_t begin, std::size_t end, float
     if (n == 0 || begin >= end)
         return;
     FilterSplitter splitter(n, set.sample_rate_hz());
+    split_filters(splitter, set, begin, end, irs, delays);
+}
+
+void split_filters(FilterSplitter& splitter, const HrirSet& set, std::size_t begin, std::size_t end,
+                   float* irs, float* delays) {
+    const std::size_t n = set.taps();
     for (std::size_t m = begin; m < end; ++m)
         for (std::size_t e = 0; e < kEars; ++e) {
             const Ear ear = static_cast<Ear>(e);

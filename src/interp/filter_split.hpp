@@ -51,5 +51,8 @@ class FilterSplitter {
 /// all of the set's measurements) and `delays` ([m][ear]).
 void split_filters(const HrirSet& set, std::size_t begin, std::size_t end, float* irs,
                    float* delays);
+/// The same with the caller's splitter (made for the set's taps and rate).
+void split_filters(FilterSplitter& splitter, const HrirSet& set, std::size_t begin, std::size_t end,
+                   float* irs, float* delays);
 
 }  // namespace pinna::detail

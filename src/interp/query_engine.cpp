@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <exception>
@@ -32,7 +33,7 @@ struct QueryEngine::Impl {
 
     // `set` is valid, its delays applied.
     Impl(const HrirSet& set, const QueryEngineOptions& opts)
-        : options(opts), directions(set.directions()), triangulation(set.directions()) {
+        : options(opts), directions(set.directions()) {
         if (opts.sample_rate_hz != 0.0 && set.sample_rate_hz() != opts.sample_rate_hz) {
             build(resample(set, opts.sample_rate_hz));
         } else {
@@ -51,27 +52,46 @@ struct QueryEngine::Impl {
             resize(options.taps);
     }
 
-    // Minimum-phase IRs and their delays (interp/filter_split.hpp); the measurements are
-    // cut into one block per thread (the result does not depend on the count).
+    // Minimum-phase IRs and their delays (interp/filter_split.hpp), and the triangulation,
+    // which needs only the directions. With several threads the measurements are split in
+    // chunks that each thread takes in turn, the calling thread once it has built the
+    // triangulation (3 - 4 ms for 800 directions, a third of the build on two cores when it
+    // ran before the split). Each IR's split does not depend on the thread that makes it.
     void split_in_parallel(const HrirSet& set, unsigned requested) {
         const std::size_t M = measurements;
         std::size_t threads = requested != 0 ? requested : std::thread::hardware_concurrency();
         threads = std::max<std::size_t>(1, std::min<std::size_t>(threads, M / 16));
         if (threads == 1) {
+            triangulation = detail::SphericalTriangulation(directions);
             detail::split_filters(set, 0, M, irs.data(), delays.data());
             return;
         }
+        constexpr std::size_t kChunk = 16;
+        const std::size_t chunks = (M + kChunk - 1) / kChunk;
+        std::atomic<std::size_t> next{0};
+        const auto split_chunks = [&] {
+            detail::FilterSplitter splitter(taps, sample_rate_hz);
+            for (std::size_t c = next++; c < chunks; c = next++)
+                detail::split_filters(splitter, set, c * kChunk, std::min(M, (c + 1) * kChunk),
+                                      irs.data(), delays.data());
+        };
         std::vector<std::exception_ptr> errors(threads);
         std::vector<std::thread> pool;
-        for (std::size_t t = 0; t < threads; ++t)
+        for (std::size_t t = 1; t < threads; ++t)
             pool.emplace_back([&, t] {
                 try {
-                    detail::split_filters(set, M * t / threads, M * (t + 1) / threads, irs.data(),
-                                          delays.data());
+                    split_chunks();
                 } catch (...) {
                     errors[t] = std::current_exception();
                 }
             });
+        try {
+            triangulation = detail::SphericalTriangulation(directions);
+            split_chunks();
+        } catch (...) {
+            errors[0] = std::current_exception();
+            next = chunks;  // the others stop after their chunk
+        }
         for (std::thread& t : pool)
             t.join();
         for (const std::exception_ptr& e : errors)

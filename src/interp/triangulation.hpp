@@ -22,6 +22,8 @@ struct Weights3 {
 
 class SphericalTriangulation {
   public:
+    /// Empty, to be assigned a built one before any lookup.
+    SphericalTriangulation() = default;
     /// Builds the hull of the directions' unit vectors. Directions closer than 1e-6 degrees
     /// to an earlier one are merged into it (the first index is used). Fewer than 4
     /// distinct, non-coplanar directions give no triangles: every lookup then falls back to

@@ -27,7 +27,6 @@ struct NetcdfApi {
     decltype(&::nc_get_att_string) get_att_string = nullptr;
     decltype(&::nc_get_att_text) get_att_text = nullptr;
     decltype(&::nc_get_var_double) get_var_double = nullptr;
-    decltype(&::nc_get_var_float) get_var_float = nullptr;
     decltype(&::nc_inq_att) inq_att = nullptr;
     decltype(&::nc_inq_attname) inq_attname = nullptr;
     decltype(&::nc_inq_dim) inq_dim = nullptr;

@@ -140,9 +140,14 @@ bool read_variables(int nc, PlainSofa& out) {
         if (!optional_text(nc, var, "Type", array->type) ||
             !optional_text(nc, var, "Units", array->units))
             return false;
+        // Read as stored and narrowed here, as libmysofa does (a value beyond float's range
+        // becomes an infinity); HDF5's own conversion to float is slower.
+        std::vector<double> stored(elements);
+        if (elements > 0 && netcdf().get_var_double(nc, var, stored.data()) != NC_NOERR)
+            return false;
         array->values.resize(elements);
-        if (elements > 0 && netcdf().get_var_float(nc, var, array->values.data()) != NC_NOERR)
-            return false;  // NC_ERANGE too: libmysofa would hold an infinity
+        for (std::size_t i = 0; i < elements; ++i)
+            array->values[i] = static_cast<float>(stored[i]);
         array->present = true;
     }
     return true;

@@ -14,7 +14,7 @@
 
 namespace pinna::detail {
 
-/// One of the variables the reader uses, its values converted to float as libmysofa does.
+/// One of the variables the reader uses, its values narrowed to float as libmysofa does.
 struct PlainArray {
     bool present = false;
     std::vector<float> values;
@@ -34,8 +34,8 @@ struct PlainSofa {
 /// is sure to match libmysofa's: not netCDF-4 (or not readable by netCDF-C), without the
 /// global attribute Conventions = "SOFA", with a global attribute that is not text, a
 /// dimension other than I, C, R, E, N, M, S or one of those missing (I must be 1 and C 3),
-/// a variable named by one letter, a variable that is not 64-bit floating point, or a
-/// value beyond float's range; nothing as well where libnetcdf cannot be loaded.
+/// a variable named by one letter or a variable that is not 64-bit floating point; nothing
+/// as well where libnetcdf cannot be loaded.
 std::optional<PlainSofa> read_plain_sofa(const char* bytes, std::size_t size,
                                          const std::string& name);
 
