@@ -44,7 +44,8 @@ struct SofaReadOptions {
     /// off only for trusted files; in-process reads always use libmysofa (HDF5 is not
     /// thread-safe).
     bool isolate = true;
-    unsigned time_limit_s = 60;                             ///< with isolate
+    /// With isolate; a read netCDF-C hangs on is given to libmysofa with the same limit.
+    unsigned time_limit_s = 60;
     std::size_t memory_limit_bytes = std::size_t{4} << 30;  ///< with isolate (not under sanitizers)
 };
 

@@ -1,6 +1,7 @@
 #include "sofa/netcdf_read.hpp"
 
 #include <cstring>
+#include <exception>
 #include <mutex>
 
 #include "pinna/error.hpp"
@@ -172,9 +173,13 @@ std::optional<PlainSofa> read_plain_sofa(const char* bytes, std::size_t size,
         return std::nullopt;
     }
     PlainSofa out;
-    if (!read_globals(file.id, out) || !read_dimensions(file.id, out) ||
-        !read_variables(file.id, out))
-        return std::nullopt;
+    try {
+        if (!read_globals(file.id, out) || !read_dimensions(file.id, out) ||
+            !read_variables(file.id, out))
+            return std::nullopt;
+    } catch (const std::exception&) {
+        return std::nullopt;  // e.g. no memory for what it declares: libmysofa decides
+    }
     return out;
 }
 
