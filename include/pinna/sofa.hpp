@@ -34,7 +34,8 @@ struct SofaReadOptions {
     /// threads; without it pinna forks, which can hang when other threads allocate at that
     /// moment under an allocator that is not fork-safe (e.g. GCC 12's AddressSanitizer).
     /// There, a file whose structure is exactly what libmysofa reads (netCDF-4, the SOFA
-    /// dimensions, double variables, text attributes) is read with netCDF-C, whose HDF5
+    /// dimensions, double variables stored as libmysofa decodes them, text attributes) is
+    /// read with netCDF-C, whose HDF5
     /// decodes chunked data much faster than libmysofa's parse (MIT KEMAR: about 29 ms for
     /// the whole read against 46 ms in-process); the set and any error are the same as
     /// libmysofa's (tests/sofa/test_netcdf_read.cpp; only the order of global attributes

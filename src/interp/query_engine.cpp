@@ -77,18 +77,18 @@ struct QueryEngine::Impl {
         };
         std::vector<std::exception_ptr> errors(threads);
         std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < threads; ++t)
-            pool.emplace_back([&, t] {
-                try {
-                    split_chunks();
-                } catch (...) {
-                    errors[t] = std::current_exception();
-                }
-            });
         try {
+            for (std::size_t t = 1; t < threads; ++t)
+                pool.emplace_back([&, t] {
+                    try {
+                        split_chunks();
+                    } catch (...) {
+                        errors[t] = std::current_exception();
+                    }
+                });
             triangulation = detail::SphericalTriangulation(directions);
             split_chunks();
-        } catch (...) {
+        } catch (...) {  // from this thread's work, or a thread that could not start
             errors[0] = std::current_exception();
             next = chunks;  // the others stop after their chunk
         }

@@ -9,6 +9,9 @@ namespace pinna::detail {
 /// user block before the superblock).
 bool looks_like_hdf5(const void* bytes, std::size_t size) noexcept;
 
+/// The superblock version byte after the image's HDF5 signature, or -1 without one.
+int hdf5_superblock_version(const void* bytes, std::size_t size) noexcept;
+
 /// The same for the first `size` bytes of an open file (read at the signature's places).
 bool looks_like_hdf5_file(int fd, std::size_t size) noexcept;
 

@@ -55,11 +55,14 @@ Loaded load_netcdf() {
     load(a.inq_attname, "nc_inq_attname");
     load(a.inq_dim, "nc_inq_dim");
     load(a.inq_dimids, "nc_inq_dimids");
+    load(a.inq_grps, "nc_inq_grps");
     load(a.inq_natts, "nc_inq_natts");
     load(a.inq_unlimdims, "nc_inq_unlimdims");
     load(a.inq_var, "nc_inq_var");
     load(a.inq_var_chunking, "nc_inq_var_chunking");
     load(a.inq_var_deflate, "nc_inq_var_deflate");
+    load(a.inq_var_endian, "nc_inq_var_endian");
+    load(a.inq_var_fill, "nc_inq_var_fill");
     load(a.inq_var_filter_ids, "nc_inq_var_filter_ids");
     load(a.inq_var_fletcher32, "nc_inq_var_fletcher32");
     load(a.inq_varids, "nc_inq_varids");

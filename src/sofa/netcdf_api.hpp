@@ -31,11 +31,14 @@ struct NetcdfApi {
     decltype(&::nc_inq_attname) inq_attname = nullptr;
     decltype(&::nc_inq_dim) inq_dim = nullptr;
     decltype(&::nc_inq_dimids) inq_dimids = nullptr;
+    decltype(&::nc_inq_grps) inq_grps = nullptr;
     decltype(&::nc_inq_natts) inq_natts = nullptr;
     decltype(&::nc_inq_unlimdims) inq_unlimdims = nullptr;
     decltype(&::nc_inq_var) inq_var = nullptr;
     decltype(&::nc_inq_var_chunking) inq_var_chunking = nullptr;
     decltype(&::nc_inq_var_deflate) inq_var_deflate = nullptr;
+    decltype(&::nc_inq_var_endian) inq_var_endian = nullptr;
+    decltype(&::nc_inq_var_fill) inq_var_fill = nullptr;
     decltype(&::nc_inq_var_filter_ids) inq_var_filter_ids = nullptr;
     decltype(&::nc_inq_var_fletcher32) inq_var_fletcher32 = nullptr;
     decltype(&::nc_inq_varids) inq_varids = nullptr;

@@ -31,11 +31,15 @@ struct PlainSofa {
 };
 
 /// The file image read with netCDF-C, or nothing when the file is not one whose reading
-/// is sure to match libmysofa's: not netCDF-4 (or not readable by netCDF-C), without the
-/// global attribute Conventions = "SOFA", with a global attribute that is not text, a
-/// dimension other than I, C, R, E, N, M, S or one of those missing (I must be 1 and C 3),
-/// a variable named by one letter or a variable that is not 64-bit floating point; nothing
-/// as well where libnetcdf cannot be loaded.
+/// is sure to match libmysofa 1.3.1's: not netCDF-4 (or not readable by netCDF-C), HDF5
+/// superblock version 3 or later, a subgroup, no global attribute Conventions = "SOFA", a
+/// global attribute that is not text, a dimension other than I, C, R, E, N, M, S or one of
+/// those missing (I must be 1, C 3, none but S unlimited), a variable named by one letter,
+/// a variable that is not 64-bit floating point or not stored as libmysofa decodes it
+/// (contiguous, or chunked with deflate and shuffle in chunks under 2^20 values and under
+/// four dimensions; no other filter; little-endian; at most 256 MiB), or one of the
+/// variables read holding netCDF-C's fill value (never written); nothing as well where
+/// libnetcdf cannot be loaded or memory runs out.
 std::optional<PlainSofa> read_plain_sofa(const char* bytes, std::size_t size,
                                          const std::string& name);
 

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -449,17 +450,18 @@ bool netcdf_wanted() {
 
 // Runs a read_set request in the worker: with netCDF-C first where it is wanted, then, when
 // the worker declines the file (netcdf_read.hpp) or netCDF-C crashes or hangs there, again
-// with libmysofa in a fresh worker. A file's error is then always libmysofa's, and a
-// process HDF5 may have corrupted is not used again.
+// with libmysofa in a fresh worker (so a file that hangs both takes twice the time limit).
+// A file's error is then always libmysofa's, and a process HDF5 may have corrupted is not
+// used again. Not where isolation forks: the forked child reads with libmysofa only.
 std::string run_read_set(detail::Request& request) {
-    if (netcdf_wanted()) {
+    if (netcdf_wanted() && !detail::worker_executable().empty()) {
         request.payload[0] = 1;
         try {
             std::string answer = detail::run_isolated(request, detail::Role::reader);
             if (!detail::is_declined(answer))
                 return answer;
         } catch (const MalformedFileError&) {
-            // The worker crashed, hung or answered garbage: libmysofa decides.
+            // The worker crashed, hung or ended without an answer: libmysofa decides.
         }
         request.payload[0] = 0;
     }
@@ -519,10 +521,16 @@ std::string run_read_set_task(const Request& request) {
         // netCDF-C only in the worker program: a forked child of a threaded caller could
         // inherit netCDF-C's lock held.
         if (p.netcdf_only && in_worker_program()) {
-            const auto plain = read_plain_sofa(bytes, size, request.name);
-            if (!plain)
+            std::optional<HrirSet> set;
+            try {
+                if (const auto plain = read_plain_sofa(bytes, size, request.name))
+                    set = convert(fields_of(*plain), request.name, p.options);
+            } catch (const std::bad_alloc&) {
+                // libmysofa, which holds the values once, may still fit.
+            }
+            if (!set)
                 return encode_declined();
-            return encode_set(convert(fields_of(*plain), request.name, p.options));
+            return encode_set(*set);
         }
         return encode_set(parse_set(bytes, size, request.name, p.options));
     });
