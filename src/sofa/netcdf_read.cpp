@@ -28,30 +28,21 @@ struct OpenNetcdf {
     }
 };
 
-// A text attribute: its value, or nothing when it is absent or not text.
-std::optional<std::string> text_attribute(int nc, int var, const char* name) {
-    nc_type type = 0;
-    std::size_t length = 0;
-    if (netcdf().inq_att(nc, var, name, &type, &length) != NC_NOERR || type != NC_CHAR)
-        return std::nullopt;
-    std::string text(length, '\0');
-    if (length > 0 && netcdf().get_att_text(nc, var, name, text.data()) != NC_NOERR)
-        return std::nullopt;
-    // libmysofa's strings end at the first NUL, as C strings do.
-    text.resize(std::strlen(text.c_str()));
-    return text;
-}
-
-// An attribute that, where present, must be text; false when it is there but is not.
-bool optional_text(int nc, int var, const char* name, std::string& out) {
+// Reads attribute `name` into `out` when it is text: true then, and where it is absent and
+// `absent_ok` (`out` left as is); false where it is not text or cannot be read.
+bool text_attribute(int nc, int var, const char* name, std::string& out, bool absent_ok) {
     nc_type type = 0;
     std::size_t length = 0;
     if (netcdf().inq_att(nc, var, name, &type, &length) != NC_NOERR)
-        return true;
-    const auto text = text_attribute(nc, var, name);
-    if (!text)
+        return absent_ok;
+    if (type != NC_CHAR)
         return false;
-    out = *text;
+    std::string text(length, '\0');
+    if (length > 0 && netcdf().get_att_text(nc, var, name, text.data()) != NC_NOERR)
+        return false;
+    // libmysofa's strings end at the first NUL, as C strings do.
+    text.resize(std::strlen(text.c_str()));
+    out = std::move(text);
     return true;
 }
 
@@ -63,10 +54,10 @@ bool read_globals(int nc, PlainSofa& out) {
         char name[NC_MAX_NAME + 1] = {};
         if (netcdf().inq_attname(nc, NC_GLOBAL, i, name) != NC_NOERR)
             return false;
-        auto value = text_attribute(nc, NC_GLOBAL, name);
-        if (!value)
+        std::string value;
+        if (!text_attribute(nc, NC_GLOBAL, name, value, false))
             return false;
-        out.attributes.emplace_back(name, std::move(*value));
+        out.attributes.emplace_back(name, std::move(value));
     }
     for (const auto& [key, value] : out.attributes)
         if (key == "Conventions")
@@ -192,19 +183,27 @@ bool read_variables(int nc, PlainSofa& out) {
         if (array == nullptr)
             continue;
         array->dims = std::move(dims);
-        if (!optional_text(nc, var, "Type", array->type) ||
-            !optional_text(nc, var, "Units", array->units))
+        if (!text_attribute(nc, var, "Type", array->type, true) ||
+            !text_attribute(nc, var, "Units", array->units, true))
             return false;
         // Read as stored and narrowed here, as libmysofa does (a value beyond float's range
         // becomes an infinity); HDF5's own conversion to float is slower.
         std::vector<double> stored(elements);
         if (elements > 0 && netcdf().get_var_double(nc, var, stored.data()) != NC_NOERR)
             return false;
-        // A variable never written holds netCDF-C's fill value, where libmysofa finds none.
+        // A variable never written holds netCDF-C's fill value, or zeros in a file written
+        // without fill values, where libmysofa finds no values at all. All-zero IRs,
+        // positions or rates make no HRIR set either way (libmysofa says why); all-zero
+        // delays read as none, as absent ones do, where their count is one the reader takes.
         int no_fill = 0;
         double fill = NC_FILL_DOUBLE;
         if (netcdf().inq_var_fill(nc, var, &no_fill, &fill) != NC_NOERR ||
             (!no_fill && std::find(stored.begin(), stored.end(), fill) != stored.end()))
+            return false;
+        const bool zeros =
+            std::all_of(stored.begin(), stored.end(), [](double v) { return v == 0.0; });
+        const std::size_t pairs = std::size_t{out.M} * out.R;
+        if (zeros && (array != &out.delay || (elements != out.R && elements != pairs)))
             return false;
         array->values.resize(elements);
         for (std::size_t i = 0; i < elements; ++i)
@@ -223,13 +222,13 @@ std::optional<PlainSofa> read_plain_sofa(const char* bytes, std::size_t size,
     } catch (const IoError&) {
         return std::nullopt;
     }
-    // netCDF-C reads the image in place without changing it, but takes a non-const
-    // pointer; it gets its own copy.
-    std::vector<char> image(bytes, bytes + size);
     // Superblock version 3 (HDF5's newest format) allows the data layout message version 4,
     // which libmysofa refuses.
     if (hdf5_superblock_version(bytes, size) >= 3)
         return std::nullopt;
+    // netCDF-C reads the image in place without changing it, but takes a non-const
+    // pointer; it gets its own copy.
+    std::vector<char> image(bytes, bytes + size);
     std::lock_guard<std::mutex> lock(netcdf_mutex());
     OpenNetcdf file;
     if (netcdf().open_mem(name.c_str(), NC_NOWRITE, size, image.data(), &file.id) != NC_NOERR) {

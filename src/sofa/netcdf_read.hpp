@@ -38,8 +38,9 @@ struct PlainSofa {
 /// a variable that is not 64-bit floating point or not stored as libmysofa decodes it
 /// (contiguous, or chunked with deflate and shuffle in chunks under 2^20 values and under
 /// four dimensions; no other filter; little-endian; at most 256 MiB), or one of the
-/// variables read holding netCDF-C's fill value (never written); nothing as well where
-/// libnetcdf cannot be loaded or memory runs out.
+/// variables read holding netCDF-C's fill value or only zeros (never written; zeros only
+/// in Data.Delay pass where its count is R or M x R); nothing as well where libnetcdf
+/// cannot be loaded or memory runs out.
 std::optional<PlainSofa> read_plain_sofa(const char* bytes, std::size_t size,
                                          const std::string& name);
 

@@ -1,7 +1,6 @@
 // The isolated worker reads plain SOFA files with netCDF-C (src/sofa/netcdf_read.hpp) and
 // everything else with libmysofa; in-process reads always use libmysofa. Whichever reader
 // ran, the set (or the error) must be the same.
-#include <netcdf.h>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -19,6 +18,7 @@
 #include "sofa/netcdf_read.hpp"
 #include "sofa_fixture.hpp"
 #include "support/test_support.hpp"
+#include "verify_fixture.hpp"
 
 using namespace pinna;
 
@@ -93,75 +93,6 @@ void require_same(const Outcome& worker, const Outcome& libmysofa) {
     CHECK(a.metadata.title == b.metadata.title);
 }
 
-// How the fixture's variables are stored (netCDF-C's defaults otherwise: contiguous).
-struct Layout {
-    const char* what;
-    bool chunked = false, deflate = false, shuffle = false, fletcher32 = false;
-    bool big_endian = false;
-    bool unlimited_m = false;
-    bool unwritten_delay = false;  // Data.Delay defined, never written
-    bool netcdf_reads;             // whether read_plain_sofa takes it
-};
-
-void check_nc(int status) {
-    REQUIRE(status == NC_NOERR);
-}
-
-// A minimal SimpleFreeFieldHRIR file (M = 4, N = 8) written with netCDF-C, its Data.IR
-// stored as `layout` says.
-void write_fixture(const std::string& path, const Layout& layout) {
-    int nc = -1;
-    check_nc(nc_create(path.c_str(), NC_NETCDF4 | NC_CLOBBER, &nc));
-    const auto text = [&](int var, const char* name, const char* value) {
-        check_nc(nc_put_att_text(nc, var, name, std::strlen(value), value));
-    };
-    text(NC_GLOBAL, "Conventions", "SOFA");
-    text(NC_GLOBAL, "SOFAConventions", "SimpleFreeFieldHRIR");
-    text(NC_GLOBAL, "DataType", "FIR");
-    text(NC_GLOBAL, "Title", layout.what);
-    constexpr std::size_t M = 4, N = 8;
-    int I, C, R, E, Nd, Md;
-    check_nc(nc_def_dim(nc, "I", 1, &I));
-    check_nc(nc_def_dim(nc, "C", 3, &C));
-    check_nc(nc_def_dim(nc, "R", 2, &R));
-    check_nc(nc_def_dim(nc, "E", 1, &E));
-    check_nc(nc_def_dim(nc, "N", N, &Nd));
-    check_nc(nc_def_dim(nc, "M", layout.unlimited_m ? NC_UNLIMITED : M, &Md));
-    int source, ir, rate, delay;
-    const int source_dims[2] = {Md, C}, ir_dims[3] = {Md, R, Nd}, rate_dims[1] = {I};
-    const int delay_dims[2] = {I, R};
-    check_nc(nc_def_var(nc, "SourcePosition", NC_DOUBLE, 2, source_dims, &source));
-    text(source, "Type", "spherical");
-    text(source, "Units", "degree, degree, metre");
-    check_nc(nc_def_var(nc, "Data.IR", NC_DOUBLE, 3, ir_dims, &ir));
-    check_nc(nc_def_var(nc, "Data.SamplingRate", NC_DOUBLE, 1, rate_dims, &rate));
-    check_nc(nc_def_var(nc, "Data.Delay", NC_DOUBLE, 2, delay_dims, &delay));
-    if (layout.chunked || layout.unlimited_m) {
-        const std::size_t chunks[3] = {M, 1, N};
-        check_nc(nc_def_var_chunking(nc, ir, NC_CHUNKED, chunks));
-    }
-    if (layout.deflate || layout.shuffle)
-        check_nc(nc_def_var_deflate(nc, ir, layout.shuffle, layout.deflate, 1));
-    if (layout.fletcher32)
-        check_nc(nc_def_var_fletcher32(nc, ir, NC_FLETCHER32));
-    if (layout.big_endian)
-        check_nc(nc_def_var_endian(nc, ir, NC_ENDIAN_BIG));
-    check_nc(nc_enddef(nc));
-    std::vector<double> positions, irs(M * 2 * N);
-    for (std::size_t m = 0; m < M; ++m)
-        positions.insert(positions.end(), {90.0 * static_cast<double>(m), 0.0, 1.5});
-    for (std::size_t i = 0; i < irs.size(); ++i)
-        irs[i] = std::sin(0.37 * static_cast<double>(i)) / (1.0 + static_cast<double>(i % N));
-    const std::size_t start[3] = {0, 0, 0}, ir_count[3] = {M, 2, N}, source_count[2] = {M, 3};
-    check_nc(nc_put_vara_double(nc, source, start, source_count, positions.data()));
-    check_nc(nc_put_vara_double(nc, ir, start, ir_count, irs.data()));
-    const double fs = 48000.0, delays[2] = {0.0, 0.0};
-    check_nc(nc_put_var_double(nc, rate, &fs));
-    if (!layout.unwritten_delay)
-        check_nc(nc_put_var_double(nc, delay, delays));
-    check_nc(nc_close(nc));
-}
-
 }  // namespace
 
 TEST_CASE("files stored in ways libmysofa reads otherwise are left to libmysofa", "[sofa]") {
@@ -170,24 +101,47 @@ TEST_CASE("files stored in ways libmysofa reads otherwise are left to libmysofa"
         return;
     }
     test::TempDir dir;
+    using Storage = test::FixtureVariable::Storage;
     // libmysofa 1.3.1 refuses chunked data without deflate and shuffle (and fletcher32),
     // scrambles deflated data without shuffle, reads big-endian doubles as zeros, reads M
     // as 0 when it is unlimited, and finds no values in a variable never written.
-    const Layout layouts[] = {
-        {"contiguous", false, false, false, false, false, false, false, true},
-        {"deflated and shuffled", true, true, true, false, false, false, false, true},
-        {"chunked, no filter", true, false, false, false, false, false, false, false},
-        {"deflated, not shuffled", true, true, false, false, false, false, false, false},
-        {"fletcher32", true, true, true, true, false, false, false, false},
-        {"big-endian", false, false, false, false, true, false, false, false},
-        {"M unlimited", true, true, true, false, false, true, false, false},
-        {"Data.Delay never written", false, false, false, false, false, false, true, false},
+    struct Variant {
+        const char* what;
+        bool netcdf_reads;  // whether read_plain_sofa takes it
+        void (*change)(test::FixtureFile&);
     };
-    for (const Layout& layout : layouts) {
-        INFO(layout.what);
+    const Variant variants[] = {
+        {"contiguous", true, [](test::FixtureFile&) {}},
+        {"deflated and shuffled", true,
+         [](test::FixtureFile& f) { f.variable("Data.IR").storage = Storage::deflate_shuffle; }},
+        {"chunked, no filter", false,
+         [](test::FixtureFile& f) { f.variable("Data.IR").storage = Storage::chunked_plain; }},
+        {"deflated, not shuffled", false,
+         [](test::FixtureFile& f) { f.variable("Data.IR").storage = Storage::deflate_only; }},
+        {"fletcher32", false,
+         [](test::FixtureFile& f) { f.variable("Data.IR").storage = Storage::fletcher32; }},
+        {"big-endian", false,
+         [](test::FixtureFile& f) { f.variable("Data.IR").big_endian = true; }},
+        {"M unlimited", false,
+         [](test::FixtureFile& f) {
+             f.unlimited = {"M"};
+             f.variable("Data.IR").storage = Storage::deflate_shuffle;
+             f.variable("SourcePosition").storage = Storage::deflate_shuffle;
+         }},
+        // Written without fill values (as the fixtures are), a variable never written reads
+        // as zeros: all-zero delays are as good as none, all-zero IRs are left to libmysofa.
+        {"Data.Delay never written", true,
+         [](test::FixtureFile& f) { f.variable("Data.Delay").values.clear(); }},
+        {"Data.IR never written", false,
+         [](test::FixtureFile& f) { f.variable("Data.IR").values.clear(); }},
+    };
+    for (const Variant& variant : variants) {
+        INFO(variant.what);
+        test::FixtureFile file = test::hrir_fixture(4, 8);
+        variant.change(file);
         const std::string path = dir.file("layout.sofa");
-        write_fixture(path, layout);
-        CHECK(plain(path) == layout.netcdf_reads);
+        test::write_fixture_file(path, file);
+        CHECK(plain(path) == variant.netcdf_reads);
         for (const bool apply : {true, false}) {
             CAPTURE(apply);
             require_same(read_with(path, Reader::worker, apply),

@@ -174,8 +174,11 @@ void write_fixture_file(const std::string& path, const FixtureFile& file) {
     for (const FixtureAttribute& a : file.globals)
         put_attribute(nc, NC_GLOBAL, a);
     for (const auto& [name, length] : file.dims) {
+        const bool unlimited =
+            std::find(file.unlimited.begin(), file.unlimited.end(), name) != file.unlimited.end();
         int id = -1;
-        ok(nc_def_dim(nc, name.c_str(), length, &id), "dimension " + name);
+        ok(nc_def_dim(nc, name.c_str(), unlimited ? NC_UNLIMITED : length, &id),
+           "dimension " + name);
     }
     std::vector<int> ids;
     for (const FixtureVariable& v : file.variables) {
@@ -203,15 +206,24 @@ void write_fixture_file(const std::string& path, const FixtureFile& file) {
                 ok(nc_def_var_fletcher32(nc, var, NC_FLETCHER32), v.name);
             }
         }
+        if (v.big_endian)
+            ok(nc_def_var_endian(nc, var, NC_ENDIAN_BIG), v.name);
         for (const FixtureAttribute& a : v.attributes)
             put_attribute(nc, var, a);
         ids.push_back(var);
     }
     ok(nc_enddef(nc), "nc_enddef");
-    for (std::size_t i = 0; i < file.variables.size(); ++i)
-        if (!file.variables[i].values.empty())
-            ok(nc_put_var_double(nc, ids[i], file.variables[i].values.data()),
-               "values of " + file.variables[i].name);
+    for (std::size_t i = 0; i < file.variables.size(); ++i) {
+        const FixtureVariable& v = file.variables[i];
+        if (v.values.empty())
+            continue;
+        // The extent of every dimension, unlimited ones too.
+        std::vector<std::size_t> start(v.dims.size(), 0), count;
+        for (const std::string& d : v.dims)
+            count.push_back(file.dim(d));
+        ok(nc_put_vara_double(nc, ids[i], start.data(), count.data(), v.values.data()),
+           "values of " + v.name);
+    }
     ok(nc_close(nc), "nc_close");
 }
 

@@ -25,6 +25,7 @@ struct FixtureVariable {
     std::vector<std::string> dims;
     bool float32 = false;  ///< NC_FLOAT instead of NC_DOUBLE
     Storage storage = Storage::contiguous;
+    bool big_endian = false;
     std::vector<FixtureAttribute> attributes;
     std::vector<double> values;  ///< as many as the dimensions hold
 
@@ -35,6 +36,8 @@ struct FixtureVariable {
 
 struct FixtureFile {
     std::vector<std::pair<std::string, std::size_t>> dims;  ///< in order
+    /// Dimensions defined unlimited (their length in `dims` is what the values fill).
+    std::vector<std::string> unlimited;
     std::vector<FixtureAttribute> globals;
     std::vector<FixtureVariable> variables;
 
