@@ -116,6 +116,67 @@ def _energy_db(db: torch.Tensor) -> torch.Tensor:
     return 10.0 * torch.log10(2.0 * p.sum(-1) - p[..., 0] - p[..., -1])
 
 
+def _yaw_rotate(u: torch.Tensor, yaw_deg: torch.Tensor) -> torch.Tensor:
+    """Directions u [..., 3] (SOFA frame) as seen from a head turned yaw_deg [...] to the
+    left (counter-clockwise from above): rotated by -yaw about the vertical axis."""
+    a = yaw_deg * (math.pi / 180.0)
+    c = torch.cos(a)
+    s = torch.sin(a)
+    x = u[..., 0]
+    y = u[..., 1]
+    return torch.stack([c * x + s * y, c * y - s * x, u[..., 2]], dim=-1)
+
+
+def estimate_yaw(ms: torch.Tensor, itd_us: torch.Tensor, itd_mean: torch.Tensor, order: int,
+                 cfg: torch.Tensor) -> torch.Tensor:
+    """MAP estimate of a head's yaw (deg, to the left) from ITDs itd_us [S] (us) measured at
+    unit directions ms [S, 3] (double), given the population's ITD (real SH coefficients
+    itd_mean of the given order): over a grid of yaws, the population ITD at the measured
+    directions seen from the turned head, scaled and offset (a ~ N(1, sd_a^2),
+    b ~ N(0, sd_b^2), both solved for in closed form), against the measured ITDs with
+    noise sd_n, plus the yaw's prior N(0, sd^2); refined by a parabola through the best
+    grid point and its neighbours. cfg = [sd, sd_a, sd_b, sd_n, largest yaw, step]."""
+    step = float(cfg[5])
+    n = int(round(float(cfg[4]) / step))
+    grid = torch.arange(-n, n + 1, dtype=torch.float64, device=ms.device) * step  # [D]
+    D = grid.shape[0]
+    S = ms.shape[0]
+    # The population ITD seen from a head turned by each yaw: turning the head moves every
+    # azimuth by -yaw, which turns the SH coefficients of order m within each (m, -m) pair
+    # (cos(m(phi - yaw)) = cos m phi cos m yaw + sin m phi sin m yaw, and likewise for sin),
+    # so the basis is evaluated at the measured directions once.
+    C = itd_mean.shape[0]
+    idx = torch.arange(C, device=ms.device)
+    deg = torch.floor(torch.sqrt(idx.to(torch.float64) + 0.5)).to(torch.long)
+    m = idx - deg * deg - deg
+    partner = deg * deg + deg - m
+    my = torch.abs(m).to(torch.float64).unsqueeze(0) * (grid * (math.pi / 180.0)).unsqueeze(1)  # [D, C]
+    sign = torch.where(m > 0, -1.0, 1.0).to(torch.float64)
+    coef = itd_mean.unsqueeze(0) * torch.cos(my) + (sign * itd_mean[partner]).unsqueeze(0) * torch.sin(my)
+    p = coef @ real_sh(ms, order).transpose(0, 1)  # [D, S]
+    y = itd_us.unsqueeze(0)
+    wn = 1.0 / (cfg[3] * cfg[3])
+    wa = 1.0 / (cfg[1] * cfg[1])
+    wb = 1.0 / (cfg[2] * cfg[2])
+    spp = (p * p).sum(1) * wn + wa
+    sp = p.sum(1) * wn
+    s1 = float(S) * wn + wb
+    rhs_a = (p * y).sum(1) * wn + wa
+    rhs_b = y.sum(1) * wn
+    det = spp * s1 - sp * sp
+    a = (rhs_a * s1 - sp * rhs_b) / det
+    b = (spp * rhs_b - sp * rhs_a) / det
+    e = y - a.unsqueeze(1) * p - b.unsqueeze(1)
+    cost = (e * e).sum(1) * wn + (a - 1.0) * (a - 1.0) * wa + b * b * wb + grid * grid / (cfg[0] * cfg[0])
+    i = int(torch.argmin(cost).item())
+    yaw = grid[i]
+    if i > 0 and i < D - 1:
+        den = cost[i - 1] - 2.0 * cost[i] + cost[i + 1]
+        if bool(den > 0):
+            yaw = yaw + 0.5 * step * (cost[i - 1] - cost[i + 1]) / den
+    return yaw
+
+
 class Upsampler(torch.nn.Module):
     def __init__(self, p: dict, codec: torch.nn.Module):
         """p: the GP's parameters (train_upsampler.py) and, optionally, the latent stage's
@@ -176,6 +237,11 @@ class Upsampler(torch.nn.Module):
         self.register_buffer("lat_hp", torch.as_tensor(p.get("lat_hp", torch.zeros(len(p["hp_counts"]), 4)), dtype=f64))
         if self.lat_mean.shape[0] != nl or self.lat_mean.shape[1] != 2 * latent:
             raise ValueError("lat_mean: expected [(lat_order + 1)^2, 2 * latent]")
+        # The head's yaw (train_upsampler.py): the population is a head facing straight
+        # ahead; a subject measured with the head turned is predicted in the head's own
+        # frame. yaw_cfg = [prior sd (deg; 0: off), sd of the ITD scale, sd of the ITD
+        # offset (us), ITD noise sd (us), largest yaw searched (deg), step (deg)].
+        self.register_buffer("yaw_cfg", torch.as_tensor(p.get("yaw_cfg", torch.zeros(6)), dtype=f64))
 
     def _hp(self, table: torch.Tensor, count: int) -> torch.Tensor:
         x = torch.log(torch.tensor(float(count), dtype=torch.float64))
@@ -196,6 +262,23 @@ class Upsampler(torch.nn.Module):
             raise RuntimeError(what + ": contains NaN or Inf")
         if bool((torch.linalg.norm(dirs.double(), dim=1) < 1e-6).any()):
             raise RuntimeError(what + ": contains a zero-length direction vector")
+
+    @torch.jit.export
+    def head_yaw_deg(self, meas_dirs: torch.Tensor, meas_itd_s: torch.Tensor) -> torch.Tensor:
+        """The head's yaw (deg, turned to the left: counter-clockwise seen from above) that
+        forward() assumes for these measurements, [1] float32 (0 when the archive has no
+        yaw stage)."""
+        self._check_dirs(meas_dirs, "meas_dirs")
+        if meas_itd_s.dim() != 1 or meas_itd_s.shape[0] != meas_dirs.shape[0]:
+            raise RuntimeError("meas_itd_s: expected shape [S] matching meas_dirs")
+        if not bool(torch.isfinite(meas_itd_s).all()):
+            raise RuntimeError("meas_itd_s: contains NaN or Inf")
+        if float(self.yaw_cfg[0]) <= 0.0:
+            return torch.zeros(1, dtype=torch.float32)
+        ms = meas_dirs.double()
+        ms = ms / torch.linalg.norm(ms, dim=1, keepdim=True)
+        yaw = estimate_yaw(ms, meas_itd_s.double() * 1e6, self.itd_mean, self.itd_order, self.yaw_cfg)
+        return yaw.reshape(1).float()
 
     @torch.jit.export
     def population(self, target_dirs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -251,6 +334,11 @@ class Upsampler(torch.nn.Module):
         cos_ss = (ms @ ms.T).clamp(-1.0, 1.0)
         cos_ts = (ts @ ms.T).clamp(-1.0, 1.0)
         T = ts.shape[0]
+        if float(self.yaw_cfg[0]) > 0.0:
+            # predicted in the head's frame (the angles between directions are unchanged)
+            yaw = estimate_yaw(ms, meas_itd_s.double() * 1e6, self.itd_mean, self.itd_order, self.yaw_cfg)
+            ms = _yaw_rotate(ms, yaw.expand(S))
+            ts = _yaw_rotate(ts, yaw.expand(T))
         eye = torch.eye(S, dtype=ms.dtype, device=ms.device)
         order = max(max(self.mag_order, self.itd_order), self.lat_order)
         # The basis at the measured directions in double precision (the weights' system), at

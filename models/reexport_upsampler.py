@@ -28,6 +28,8 @@ def params_of(m):
                                    "itd_chan_var", "itd_ell")}
     p.update(mag_basis_cf=basis_cf.numpy(), hp_counts=torch.exp(b["hp_log_counts"]).round().numpy(),
              mag_order=m.mag_order, itd_order=m.itd_order, bins=m.bins)
+    if "yaw_cfg" in b:
+        p.update(yaw_cfg=b["yaw_cfg"].numpy())
     if "lat_mean" in b:
         p.update(lat_order=m.lat_order, lat_mean=b["lat_mean"].numpy(), lat_hp=b["lat_hp"].numpy())
     return p

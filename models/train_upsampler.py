@@ -1,17 +1,22 @@
 """Train and export the sparse -> dense upsampler (models/upsampler.pt).
 
-    /usr/bin/python3 models/train_upsampler.py [--quick]
+    /usr/bin/python3 models/train_upsampler.py [--quick] [--hp-from ARCHIVE]
 
 Data: SONICOM training subjects (all but the 8 fixed validation subjects of
 pinna_data.sonicom_validation_ids) and all 86 HUTUBS subjects, each also
 left/right mirrored. Steps:
- 1. fit every subject's dB magnitudes (order 12) and ITD (order 8) with real SH;
+ 1. fit every subject's dB magnitudes (order 12) and ITD (order 8) with real SH in its
+    own head's frame (since v1.2.0): each subject's head yaw is estimated from all its
+    ITDs against the prior subjects' mean ITD (estimate_yaw), and the mean refitted,
+    three rounds; the model estimates a new subject's yaw from its measured ITDs the same
+    way and predicts in that subject's head frame;
  2. prior mean = mean of the SONICOM training subjects; basis = principal components
     of the deviations of each subject from its own database's mean (HUTUBS rows
     weighted by hutubs_weight), frequency axis compressed to P components;
  3. choose the Gaussian-process hyperparameters per LAP level (coordinate descent over
     candidate lists) on an inner split of
-    the SONICOM training subjects (21 fit / 7 tune) over the LAP levels;
+    the SONICOM training subjects (21 fit / 7 tune) over the LAP levels (or, with
+    --hp-from, take them from an earlier archive: v1.2.0 keeps v1.0.0's);
  4. refit on all training subjects with the chosen hyperparameters and export
     TorchScript with meta.json, plus a reference input/output file.
 Validation subjects are never used here.
@@ -29,7 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import pinna_data as P  # noqa: E402
 import pinna_sh as SH  # noqa: E402
-from pinna_upsampler import Upsampler, _gp_solve  # noqa: E402
+from pinna_upsampler import Upsampler, _gp_solve, _yaw_rotate, estimate_yaw  # noqa: E402
 
 MAG_ORDER = 12
 ITD_ORDER = 8
@@ -38,8 +43,19 @@ K_MAG = 64
 K_ITD = 16
 P_FREQ = 40
 BAND_EDGES_HZ = [4000.0, 8000.0, 12000.0]
-VERSION = "1.0.0"
+VERSION = "1.2.0"  # the GP alone; train_upsampler_latent.py adds the latent stage
 HUTUBS_WEIGHT = 0.7  # weight of HUTUBS deviations in the PCA (chosen on the inner split)
+# The head-yaw stage (estimate_yaw's cfg: prior sd of the yaw in degrees, sd of the ITD
+# scale, sd of the ITD offset in us, ITD noise sd in us, largest yaw, step). On sparse
+# measurements the model uses YAW_SD_DEG (heads turned by up to 10 - 15 degrees; checked
+# on the inner split's tuning subjects turned by 0, +-5 and +-10 degrees,
+# experiment_head_yaw.py) and the scale, offset and noise spreads of the prior subjects
+# (yaw_nuisance); YAW_FIT_CFG aligns the training subjects from all their directions (a
+# wide prior: the data decide).
+YAW_SD_DEG = 8.0
+YAW_SEARCH = [20.0, 0.5]
+YAW_FIT_CFG = [20.0, 0.1, 30.0, 15.0, 25.0, 0.25]
+ALIGN_ROUNDS = 3
 
 
 def band_of_bins():
@@ -65,6 +81,90 @@ def sh_coefs(d, cache_name):
                       for v in allitd])
     np.savez(path, mag=mag, itd=icoef)
     return mag, icoef
+
+
+def _with_mirrors(d):
+    """dB [2S, M, 2, bins] and ITD (us) [2S, M] of every subject, then their mirror images."""
+    db, itd = d["db"].astype(np.float64), d["itd"].astype(np.float64) * 1e6
+    mdb, mitd = P.mirror(db, itd, d["az"], d["el"])
+    return np.concatenate([db, mdb]), np.concatenate([itd, mitd])
+
+
+def subject_yaws(unit, itd_us, itd_mean, cfg=YAW_FIT_CFG):
+    """Each subject's head yaw (deg) from all its directions' ITDs [n, M] (us), against the
+    population ITD itd_mean (SH coefficients). Directions whose ITD is wildly off
+    (|ITD| >= 1 ms, a few HUTUBS ones) are left out."""
+    U = torch.as_tensor(unit, dtype=torch.float64)
+    c = torch.tensor(cfg, dtype=torch.float64)
+    m = torch.as_tensor(itd_mean, dtype=torch.float64)
+    out = []
+    for v in itd_us:
+        ok = np.abs(v) < 1000.0
+        out.append(float(estimate_yaw(U[ok], torch.as_tensor(v[ok]), m, ITD_ORDER, c)))
+    return np.array(out)
+
+
+def head_frame(unit, yaw_deg):
+    """The grid's directions as seen from a head turned yaw_deg to the left."""
+    U = torch.as_tensor(unit, dtype=torch.float64)
+    return _yaw_rotate(U, torch.full((len(U),), float(yaw_deg), dtype=torch.float64)).numpy()
+
+
+def _aligned_fit(unit, db, itd, yaws):
+    M = len(unit)
+    mag, icoef = [], []
+    for x, v, y in zip(db, itd, yaws):
+        u = head_frame(unit, y)
+        mag.append(SH.sh_fit(u, x.reshape(M, -1), MAG_ORDER, SH_REG))
+        icoef.append(SH.sh_fit(u, v, ITD_ORDER, SH_REG, weights=(np.abs(v) < 1000.0).astype(float)))
+    return np.stack(mag), np.stack(icoef)
+
+
+def aligned_sh_coefs(son, hut, prior_subjects, cache_name):
+    """SH coefficients (as sh_coefs) of every SONICOM and HUTUBS subject and mirror image
+    in its own head's frame: each subject's yaw is estimated from all its ITDs against the
+    mean ITD of the SONICOM prior_subjects (and their mirrors), the subjects refitted in
+    their head frames, the mean taken again, ALIGN_ROUNDS times. Returns smag, sitd, hmag,
+    hitd, son_yaws [2S], hut_yaws [2H]."""
+    path = os.path.join(P.CACHE, cache_name)
+    keys = ("smag", "sitd", "hmag", "hitd", "son_yaws", "hut_yaws")
+    if os.path.exists(path):
+        z = np.load(path)
+        if np.array_equal(z["prior_subjects"], prior_subjects):
+            return tuple(z[k] for k in keys)
+    sdb, sitd_us = _with_mirrors(son)
+    hdb, hitd_us = _with_mirrors(hut)
+    ns = len(son["ids"])
+    sel = np.concatenate([prior_subjects, prior_subjects + ns])
+    mean = sh_coefs(son, "sh_sonicom.npz")[1][sel].mean(0)
+    for _ in range(ALIGN_ROUNDS):
+        ys = subject_yaws(son["unit"], sitd_us, mean)
+        yh = subject_yaws(hut["unit"], hitd_us, mean)
+        smag, sitd = _aligned_fit(son["unit"], sdb, sitd_us, ys)
+        mean = sitd[sel].mean(0)
+    hmag, hitd = _aligned_fit(hut["unit"], hdb, hitd_us, yh)
+    out = (smag, sitd, hmag, hitd, ys, yh)
+    np.savez(path, prior_subjects=prior_subjects, **dict(zip(keys, out)))
+    return out
+
+
+def yaw_nuisance(son, subjects, sitd, son_yaws):
+    """The spreads the yaw estimate allows for, from the given SONICOM subjects' ITDs at all
+    directions in their head frames against the scaled and offset mean ITD of their SH fits
+    (sitd [2S, Ci], subject i's mirror at S + i): [sd of the scale, sd of the offset (us),
+    sd of the residual (us)]."""
+    ns = len(son["ids"])
+    mean = sitd[np.concatenate([subjects, subjects + ns])].mean(0)
+    itd = son["itd"].astype(np.float64) * 1e6
+    scale, offset, resid = [], [], []
+    for s in subjects:
+        p = SH.sh_matrix(head_frame(son["unit"], son_yaws[s]), ITD_ORDER) @ mean
+        X = np.stack([p, np.ones_like(p)], 1)
+        c = np.linalg.lstsq(X, itd[s], rcond=None)[0]
+        scale.append(c[0])
+        offset.append(c[1])
+        resid.append(itd[s] - X @ c)
+    return [float(np.std(scale)), float(np.std(offset)), float(np.std(np.concatenate(resid)))]
 
 
 def pca(rows, k):
@@ -157,6 +257,44 @@ ITD_ELL_BASE = 0.3
 ITD_VAR_US2 = 400.0
 
 
+class ModelEvaluator:
+    """Runs the module itself (the GP alone, with its head-yaw stage) for one prior, with
+    the hyperparameters of one level replaced: what tune() scores since v1.2.0, as the
+    yaw stage predicts in each subject's head frame, which GridEvaluator cannot."""
+
+    def __init__(self, son, params, codec):
+        self.son, self.params, self.codec = son, dict(params), codec
+        self.params["lat_hp"] = np.zeros((len(self.params["hp_counts"]), 4))
+        self.unit = torch.tensor(son["unit"], dtype=torch.float32)
+
+    def predict(self, s, S, level, hp, kind):
+        """(dB [M, 2, bins], ITD in us [M]) of subject s from the directions S."""
+        p = dict(self.params)
+        key = "mag_hp" if kind == "mag" else "itd_hp"
+        table = np.array(p[key], dtype=np.float64)
+        table[list(np.round(p["hp_counts"]).astype(int)).index(level)] = [hp[k] for k in HP_KEYS]
+        p[key] = table
+        model = Upsampler(p, self.codec)
+        d = self.son
+        with torch.no_grad():
+            db, itd = model(self.unit[S], torch.tensor(d["db"][s][S], dtype=torch.float32),
+                            torch.tensor(d["itd"][s][S], dtype=torch.float32), self.unit)
+        return db.numpy().astype(np.float64), itd.numpy().astype(np.float64) * 1e6
+
+
+def model_params(prior, mag_hp, itd_hp, yaw_cfg):
+    """The module's parameters (without the latent stage) from a prior, the
+    hyperparameter tables (rows: the LAP levels in ascending order) and the yaw stage's cfg."""
+    return dict(
+        mag_order=MAG_ORDER, itd_order=ITD_ORDER, bins=P.BINS,
+        mag_mean=prior["mag_mean"], mag_basis_cf=prior["mag_basis_cf"], freq_basis=prior["freq_basis"],
+        mag_lam=prior["mag_lam"], mag_chan_var=prior["mag_chan_var"],
+        mag_chan_band=np.concatenate([band_of_bins()] * 2), mag_ell=np.array(MAG_ELL_BASE),
+        hp_counts=np.array(sorted(P.LAP_LEVELS), float), mag_hp=mag_hp, itd_hp=itd_hp,
+        itd_mean=prior["itd_mean"], itd_basis=prior["itd_basis"], itd_lam=prior["itd_lam"],
+        itd_chan_var=np.array([ITD_VAR_US2]), itd_ell=np.array([ITD_ELL_BASE]), yaw_cfg=np.array(yaw_cfg))
+
+
 def level_score(son, ev, subjects, level, hp, kind):
     M = len(son["az"])
     S = P.lap_subset(son["az"], son["el"], level)
@@ -165,13 +303,11 @@ def level_score(son, ev, subjects, level, hp, kind):
     out = []
     for s in subjects:
         if kind == "mag":
-            h = dict(hp, ell=list(hp["ell"] * np.array(MAG_ELL_BASE)))
-            est = ev.mag(son["db"][s].astype(np.float64), S, h)
+            est = ev.predict(s, S, level, hp, kind)[0]
             out.append(P.score(son["db"][s].astype(np.float64)[mask], est[mask])["lsd_db"])
         else:
-            h = dict(hp, ell=hp["ell"] * ITD_ELL_BASE, var=ITD_VAR_US2)
             ref = son["itd"][s].astype(np.float64) * 1e6
-            est = round_itd_us(ev.itd(ref, S, h))
+            est = round_itd_us(ev.predict(s, S, level, hp, kind)[1])
             out.append(np.mean(np.abs(ref[mask] - est[mask])))
     return float(np.mean(out))
 
@@ -201,14 +337,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="tiny grid (smoke test)")
     ap.add_argument("--out", default=os.path.join(HERE, "upsampler.pt"))
+    ap.add_argument("--hp-from", default=None,
+                    help="take the GP's hyperparameters from this archive's meta.json instead of tuning them")
     args = ap.parse_args()
     torch.set_num_threads(1)
     np.random.seed(0)
     torch.manual_seed(0)
     t0 = time.time()
     son, hut = P.load("sonicom"), P.load("hutubs")
-    smag, sitd = sh_coefs(son, "sh_sonicom.npz")
-    hmag, hitd = sh_coefs(hut, "sh_hutubs.npz")
     ns = len(son["ids"])
     val_ids = P.sonicom_validation_ids(son["ids"])
     train = np.array([i for i in range(ns) if son["ids"][i] not in val_ids])
@@ -222,34 +358,47 @@ def main():
     db_grid = son["db"].reshape(ns, len(son["az"]), -1).astype(np.float64)
 
     def prior_for(idx, hw):
-        return build_prior(smag[with_mirror(idx)], sitd[with_mirror(idx)], hmag, hitd, db_grid[idx], hw)
+        """The prior of the SONICOM subjects idx (and HUTUBS), and the yaw stage's cfg."""
+        smag, sitd, hmag, hitd, ys, _ = aligned_sh_coefs(son, hut, idx, f"sh_aligned_{len(idx)}.npz")
+        yaw_cfg = [YAW_SD_DEG] + yaw_nuisance(son, idx, sitd, ys) + YAW_SEARCH
+        return build_prior(smag[with_mirror(idx)], sitd[with_mirror(idx)], hmag, hitd, db_grid[idx], hw), yaw_cfg
 
     hw = HUTUBS_WEIGHT
-    ev = GridEvaluator(son, prior_for(fit, hw))
-    tab_mag = tune(son, ev, inner, "mag", args.quick)
-    tab_itd = tune(son, ev, inner, "itd", args.quick)
-    print(f"tuned in {time.time() - t0:.0f} s", flush=True)
+    codec = torch.jit.load(os.path.join(HERE, "autoencoder.pt"))
+    if args.hp_from:
+        # the hyperparameters of an earlier archive (v1.2.0: those tuned for v1.0.0)
+        files = {"meta.json": ""}
+        torch.jit.load(args.hp_from, _extra_files=files)
+        tr = json.loads(files["meta.json"])["training"]
+        tab_mag = {c: (tr["inner_tune_lsd_db"][str(c)], dict(zip(HP_KEYS, row)))
+                   for c, row in zip(tr["hp_counts"], tr["mag_hp"])}
+        tab_itd = {c: (tr["inner_tune_itd_err_us"][str(c)], dict(zip(HP_KEYS, row)))
+                   for c, row in zip(tr["hp_counts"], tr["itd_hp"])}
+        print("hyperparameters from", args.hp_from, flush=True)
+    else:
+        start = np.array([[0.1, 1.0, 0.3, 1.0]] * len(P.LAP_LEVELS)), np.array([[1.0, 1.0, 0.1, 1.0]] * len(P.LAP_LEVELS))
+        fit_prior, fit_yaw_cfg = prior_for(fit, hw)
+        ev = ModelEvaluator(son, model_params(fit_prior, *start, fit_yaw_cfg), codec)
+        tab_mag = tune(son, ev, inner, "mag", args.quick)
+        tab_itd = tune(son, ev, inner, "itd", args.quick)
+        print(f"tuned in {time.time() - t0:.0f} s", flush=True)
 
-    prior = prior_for(train, hw)
+    prior, yaw_cfg = prior_for(train, hw)
+    print("yaw stage cfg", [round(x, 3) for x in yaw_cfg], flush=True)
+    son_yaws, hut_yaws = aligned_sh_coefs(son, hut, train, f"sh_aligned_{len(train)}.npz")[4:]
     counts = sorted(P.LAP_LEVELS)
     mag_hp = np.array([[tab_mag[c][1][k] for k in HP_KEYS] for c in counts])
     itd_hp = np.array([[tab_itd[c][1][k] for k in HP_KEYS] for c in counts])
-    params = dict(
-        mag_order=MAG_ORDER, itd_order=ITD_ORDER, bins=P.BINS,
-        mag_mean=prior["mag_mean"], mag_basis_cf=prior["mag_basis_cf"], freq_basis=prior["freq_basis"],
-        mag_lam=prior["mag_lam"], mag_chan_var=prior["mag_chan_var"],
-        mag_chan_band=np.concatenate([band_of_bins()] * 2), mag_ell=np.array(MAG_ELL_BASE),
-        hp_counts=np.array(counts, float), mag_hp=mag_hp, itd_hp=itd_hp,
-        itd_mean=prior["itd_mean"], itd_basis=prior["itd_basis"], itd_lam=prior["itd_lam"],
-        itd_chan_var=np.array([ITD_VAR_US2]), itd_ell=np.array([ITD_ELL_BASE]))
+    params = model_params(prior, mag_hp, itd_hp, yaw_cfg)
     # the latent stage (weight 0 here) is added by train_upsampler_latent.py
-    model = torch.jit.script(Upsampler(params, torch.jit.load(os.path.join(HERE, "autoencoder.pt"))))
+    model = torch.jit.script(Upsampler(params, codec))
     model.eval()
 
     meta = dict(
         name="pinna-upsampler", version=VERSION, kind="upsampler",
         description="Sparse-to-dense HRTF upsampling: Gaussian-process posterior with a spherical-harmonic "
-                    "population prior (SONICOM + HUTUBS). Any measured grid, any target directions.",
+                    "population prior (SONICOM + HUTUBS) in the head's own frame (the head's yaw estimated "
+                    "from the measured ITDs). Any measured grid, any target directions.",
         sample_rate_hz=P.FS_HZ, taps=P.TAPS, bins=P.BINS,
         methods={
             "forward": {"inputs": [["meas_dirs", "float32", "[S,3]", "unit vectors, SOFA frame x front y left z up"],
@@ -259,14 +408,23 @@ def main():
                         "outputs": [["db", "float32", "[T,2,129]", "dB magnitude"],
                                     ["itd_s", "float32", "[T]", "seconds, t_left - t_right"]]},
             "population": {"inputs": [["target_dirs", "float32", "[T,3]", "unit vectors"]],
-                           "outputs": [["db", "float32", "[T,2,129]", "dB"], ["itd_s", "float32", "[T]", "s"]]}},
+                           "outputs": [["db", "float32", "[T,2,129]", "dB"], ["itd_s", "float32", "[T]", "s"]]},
+            "head_yaw_deg": {"inputs": [["meas_dirs", "float32", "[S,3]", "unit vectors"],
+                                        ["meas_itd_s", "float32", "[S]", "ITD in seconds, t_left - t_right"]],
+                             "outputs": [["yaw_deg", "float32", "[1]",
+                                          "the head's yaw forward() assumes, degrees, turned to the left"]]}},
         output_layout="db[t][ear][bin], ear 0 = left, bin k = k*fs/taps Hz; one-sided spectrum of a 256-tap HRIR",
         training=dict(sonicom_train_ids=[int(i) for i in son["ids"][train]],
                       sonicom_validation_ids=[int(i) for i in val_ids], hutubs_subjects=int(len(hut["ids"])),
                       hutubs_weight=hw, hp_counts=counts, hp_columns=list(HP_KEYS),
                       mag_hp=mag_hp.tolist(), itd_hp=itd_hp.tolist(),
                       inner_tune_lsd_db={c: tab_mag[c][0] for c in counts},
-                      inner_tune_itd_err_us={c: tab_itd[c][0] for c in counts}),
+                      inner_tune_itd_err_us={c: tab_itd[c][0] for c in counts},
+                      hyperparameters_from=os.path.basename(args.hp_from) if args.hp_from else "tuned",
+                      head_yaw=dict(cfg=yaw_cfg, fit_cfg=YAW_FIT_CFG, align_rounds=ALIGN_ROUNDS,
+                                    sonicom_train_yaw_deg={int(son["ids"][i]): round(float(son_yaws[i]), 2)
+                                                           for i in train},
+                                    hutubs_yaw_sd_deg=float(np.std(hut_yaws[:len(hut["ids"])])))),
         licence_note="Trained on HUTUBS (CC BY 4.0, TU Berlin) and SONICOM (CC BY-SA 3.0, Imperial College London).")
     torch.jit.save(model, args.out, _extra_files={"meta.json": json.dumps(meta, indent=1)})
     write_reference(args.out, son, val_ids)
@@ -285,11 +443,13 @@ def write_reference(path, son, val_ids):
     td = torch.tensor(P.sph_to_unit(tgt_azel[:, 0], tgt_azel[:, 1]), dtype=torch.float32)
     db, itd = m(md, mdb, mitd, td)
     pdb, pitd = m.population(td)
+    yaw = m.head_yaw_deg(md, mitd)
     ref = dict(model=os.path.basename(path), note=f"SONICOM P{son['ids'][s]:04d}, LAP-5 measured directions",
                inputs=dict(meas_dirs=md.tolist(), meas_db=mdb.tolist(), meas_itd_s=mitd.tolist(),
                            target_dirs=td.tolist(), target_azel_deg=tgt_azel.tolist()),
                outputs=dict(db=db.tolist(), itd_s=itd.tolist()),
                population_outputs=dict(db=pdb.tolist(), itd_s=pitd.tolist()),
+               head_yaw_deg=float(yaw[0]),
                tolerance=dict(db=1e-3, itd_s=1e-8))
     with open(path.replace(".pt", ".ref.json"), "w") as f:
         json.dump(ref, f)

@@ -12,13 +12,17 @@ GP's broadband level (so the ILD stays the GP's).
 
 Chosen on training subjects only (validation subjects are scored, never chosen on):
  1. the mean code field: the codes of the SONICOM training subjects and their mirror
-    images, averaged per direction and fitted with real SH (order 12);
+    images, each fitted with real SH (order 12) in its head's frame (the yaws of
+    train_upsampler.aligned_sh_coefs), the fits averaged;
  2. per LAP level, the latent GP's const, length and nugget (a grid) and then the blend
     weight w, by the LSD on the inner split's tuning subjects (every 4th SONICOM training
     subject), with the mean code field and the SH GP's prior made without them;
  3. the archive is written with the mean code field of all training subjects.
 Prints the side-by-side LSD of the GP, the latent GP and the blend on the 8 validation
-subjects (measured directions excluded), as in models/upsampler.md. About 3 min.
+subjects (measured directions excluded), as in models/upsampler.md. That table runs the
+GP on the grid without the head-yaw stage (as the tuning above does; the tuning subjects
+sit within 3.4 degrees of straight); evaluate_upsampler.py scores the archive itself.
+About 1 min once train_upsampler.py has aligned the subjects.
 """
 import itertools
 import json
@@ -47,11 +51,13 @@ WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
 class LatentField:
     """The latent GP on the SONICOM grid for one mean code field."""
 
-    def __init__(self, codec, unit, codes, subjects):
+    def __init__(self, codec, unit, codes, subjects, yaws):
+        """The mean code field in the head's frame: the mean of the subjects' own SH fits,
+        each made in its head's frame (yaws [n] in degrees, per row of codes)."""
         self.codec, self.unit = codec, unit
         self.cos = unit @ unit.T
-        mean = codes[subjects].mean(0).reshape(len(unit), -1)  # [M, 2 * latent]
-        self.coef = SH.sh_fit(unit, mean, LAT_ORDER, TU.SH_REG)
+        self.coef = np.mean([SH.sh_fit(TU.head_frame(unit, yaws[s]), codes[s].reshape(len(unit), -1), LAT_ORDER,
+                                       TU.SH_REG) for s in subjects], axis=0)
         self.mean = SH.sh_matrix(unit, LAT_ORDER) @ self.coef
 
     def predict(self, z, S, const, ell, nugget):
@@ -82,8 +88,6 @@ def main():
     archive = torch.jit.load(src, _extra_files=files)
     params, codec = params_of(archive), codec_of(archive)
     son, hut = P.load("sonicom"), P.load("hutubs")
-    smag, sitd = TU.sh_coefs(son, "sh_sonicom.npz")
-    hmag, hitd = TU.sh_coefs(hut, "sh_hutubs.npz")
     ns, M = len(son["ids"]), len(son["az"])
     val_ids = P.sonicom_validation_ids(son["ids"])
     train, val = P.sonicom_split(son["ids"])
@@ -104,7 +108,11 @@ def main():
     counts = sorted(P.LAP_LEVELS)
     mag_hp = {c: dict(zip(TU.HP_KEYS, params["mag_hp"][i])) for i, c in enumerate(counts)}
 
+    def aligned(prior_subjects):
+        return TU.aligned_sh_coefs(son, hut, prior_subjects, f"sh_aligned_{len(prior_subjects)}.npz")
+
     def gp_estimates(prior_subjects, subjects, level):
+        smag, sitd, hmag, hitd, _, _ = aligned(prior_subjects)
         prior = TU.build_prior(smag[with_mirror(prior_subjects)], sitd[with_mirror(prior_subjects)],
                                hmag, hitd, db_grid[prior_subjects], TU.HUTUBS_WEIGHT)
         ev = TU.GridEvaluator(son, prior)
@@ -112,7 +120,7 @@ def main():
         h = dict(mag_hp[level], ell=list(mag_hp[level]["ell"] * np.array(TU.MAG_ELL_BASE)))
         return [ev.mag(db[s], S, h) for s in subjects]
 
-    field_fit = LatentField(codec, son["unit"], both, with_mirror(fit))
+    field_fit = LatentField(codec, son["unit"], both, with_mirror(fit), aligned(fit)[4])
     table = {}
     for level in P.LAP_LEVELS:
         S = P.lap_subset(son["az"], son["el"], level)
@@ -131,13 +139,13 @@ def main():
         print(f"level {level}: latent GP {hp} -> {latent_lsd[hp]:.4f} dB on the tuning subjects; "
               f"blend weight {w} -> {blend[w]:.4f} (GP alone {blend[0.0]:.4f})", flush=True)
 
-    field = LatentField(codec, son["unit"], both, with_mirror(train))
+    field = LatentField(codec, son["unit"], both, with_mirror(train), aligned(train)[4])
     params.update(lat_order=LAT_ORDER, lat_mean=field.coef,
                   lat_hp=np.array([list(table[c][0]) + [table[c][1]] for c in counts]))
     model = torch.jit.script(Upsampler(params, codec))
     model.eval()
     meta = json.loads(files["meta.json"])
-    meta["version"] = "1.1.0"
+    meta["version"] = "1.2.0"
     meta["description"] = (meta["description"] + " Latent stage: the autoencoder's codes interpolated by a GP "
                            "in its latent space, decoded and blended with the GP's dB magnitudes.")
     meta["training"]["latent_stage"] = dict(

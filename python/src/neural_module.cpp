@@ -102,7 +102,23 @@ autoencoder's latent space): a few measured directions to any directions. Thread
                 py::gil_scoped_release release;
                 return u.population(t);
             },
-            py::arg("targets"), "The population-average MagnitudeItd at `targets`.");
+            py::arg("targets"), "The population-average MagnitudeItd at `targets`.")
+        .def(
+            "head_yaw_deg",
+            [](const Upsampler& u, const HrirSet& measured) {
+                py::gil_scoped_release release;
+                return u.head_yaw_deg(measured);
+            },
+            py::arg("measured"),
+            "The head's yaw (degrees, turned to the left) the model assumes for a measured set "
+            "(models/upsampler.md, \"Head yaw\"); 0 for an archive without the yaw stage.")
+        .def(
+            "head_yaw_deg",
+            [](const Upsampler& u, const MagnitudeItd& measured) {
+                py::gil_scoped_release release;
+                return u.head_yaw_deg(measured);
+            },
+            py::arg("measured"), "As above, from the model's inputs (MagnitudeItd).");
 
     py::class_<PersonalizationModel>(m, "PersonalizationModel", R"(The personalization model
 (models/anthropometric.pt): head and ear measurements to an HRIR set. Thread-safe.)")

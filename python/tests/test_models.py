@@ -50,6 +50,9 @@ def test_upsampler_gives_the_cli_output(neural, kemar, kemar_path, cli, folder):
     assert predicted.itd_s[0] > 3e-4 and predicted.itd_s[1] < -3e-4 and abs(predicted.itd_s[2]) < 1e-4
     population = model.population([[90, 0], [270, 0], [0, 0]])
     assert population.db.values.shape == predicted.db.values.shape
+    # KEMAR sits straight: the yaw the model finds is about 0, from the set or its features.
+    yaw = model.head_yaw_deg(sparse)
+    assert abs(yaw) < 1.5 and model.head_yaw_deg(spectra) == pytest.approx(yaw, abs=1e-4)
 
 
 def test_autoencoder_gives_the_cli_output(neural, kemar, kemar_path, cli, folder):

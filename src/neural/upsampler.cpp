@@ -174,6 +174,19 @@ ChainEstimate estimate_chain(const std::vector<double>& raw, const SpectrumSet& 
     return chain;
 }
 
+// The measured ITDs as the archive reads them (seconds, t_left - t_right); InvalidDataError
+// for a value that is not finite.
+Tensor archive_itds(const std::vector<double>& itd_s, const char* where) {
+    Tensor itd({static_cast<std::int64_t>(itd_s.size())}, std::vector<float>(itd_s.size()));
+    for (std::size_t m = 0; m < itd_s.size(); ++m) {
+        if (!std::isfinite(itd_s[m]))
+            throw InvalidDataError(std::string(where) + ": ITD of measured direction " +
+                                   std::to_string(m) + " is not finite");
+        itd.values[m] = static_cast<float>(kArchiveItdSign * itd_s[m]);
+    }
+    return itd;
+}
+
 }  // namespace
 
 struct Upsampler::Impl {
@@ -212,21 +225,13 @@ MagnitudeItd Upsampler::predict(const MagnitudeItd& measured,
         if (!std::isfinite(db.data[i]))
             throw InvalidDataError("Upsampler::predict: dB magnitude of measured direction " +
                                    std::to_string(i / (kEars * info.bins)) + " is not finite");
-    for (std::size_t m = 0; m < S; ++m)
-        if (!std::isfinite(measured.itd_s[m]))
-            throw InvalidDataError("Upsampler::predict: ITD of measured direction " +
-                                   std::to_string(m) + " is not finite");
-
     const auto T = static_cast<std::int64_t>(targets.size());
     const auto bins = static_cast<std::int64_t>(info.bins);
     std::vector<Tensor> inputs;
     inputs.push_back(detail::unit_vectors(db.directions, "Upsampler: measured directions"));
     inputs.emplace_back(std::vector<std::int64_t>{static_cast<std::int64_t>(S), 2, bins},
                         std::vector<float>(db.data.begin(), db.data.end()));
-    Tensor itd({static_cast<std::int64_t>(S)}, std::vector<float>(S));
-    for (std::size_t m = 0; m < S; ++m)
-        itd.values[m] = static_cast<float>(kArchiveItdSign * measured.itd_s[m]);
-    inputs.push_back(std::move(itd));
+    inputs.push_back(archive_itds(measured.itd_s, "Upsampler::predict"));
     inputs.push_back(detail::unit_vectors(targets, "Upsampler: target directions"));
     const std::vector<Tensor> out =
         detail::call_checked(impl_->model, "forward", inputs, {{T, 2, bins}, {T}}, {"db", "itd_s"});
@@ -243,6 +248,28 @@ MagnitudeItd Upsampler::population(const std::vector<Direction>& targets) const 
         impl_->model, "population", {detail::unit_vectors(targets, "Upsampler: target directions")},
         {{T, 2, bins}, {T}}, {"db", "itd_s"});
     return from_outputs(info, targets, out[0], out[1]);
+}
+
+double Upsampler::head_yaw_deg(const MagnitudeItd& measured) const {
+    const std::size_t S = measured.itd_s.size();
+    if (S == 0)
+        throw InvalidArgumentError("Upsampler::head_yaw_deg: no measured directions");
+    if (measured.db.directions.size() != S)
+        throw InvalidArgumentError("Upsampler::head_yaw_deg: " + std::to_string(S) + " ITDs for " +
+                                   std::to_string(measured.db.directions.size()) + " directions");
+    Tensor itd = archive_itds(measured.itd_s, "Upsampler::head_yaw_deg");
+    if (!impl_->model.module.has_method("head_yaw_deg"))
+        return 0.0;
+    const std::vector<Tensor> out = detail::call_checked(
+        impl_->model, "head_yaw_deg",
+        {detail::unit_vectors(measured.db.directions, "Upsampler: measured directions"),
+         std::move(itd)},
+        {{1}}, {"yaw_deg"});
+    return out[0].values[0];
+}
+
+double Upsampler::head_yaw_deg(const HrirSet& measured) const {
+    return head_yaw_deg(model_features(with_delays_applied(measured), impl_->model.info));
 }
 
 HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction>& targets,

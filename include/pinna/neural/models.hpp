@@ -138,6 +138,15 @@ class Upsampler {
     /// archive has the "population" method (ModelError otherwise).
     MagnitudeItd population(const std::vector<Direction>& targets) const;
 
+    /// The head's yaw (degrees, turned to the left: counter-clockwise seen from above) that
+    /// the model assumes for these measurements: since v1.2.0 it estimates the yaw from the
+    /// measured ITDs and predicts in the head's own frame (models/upsampler.md, "Head yaw").
+    /// 0 for an archive without the method "head_yaw_deg". InvalidArgumentError for no
+    /// measured directions, InvalidDataError for a non-finite ITD.
+    double head_yaw_deg(const MagnitudeItd& measured) const;
+    /// As above, from a measured set read as upsample() reads it.
+    double head_yaw_deg(const HrirSet& measured) const;
+
   private:
     struct Impl;
     std::unique_ptr<Impl> impl_;

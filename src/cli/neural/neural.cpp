@@ -163,8 +163,9 @@ int run_upsample_neural(const Argv& argv) {
                                                 " directions of " + sparse_path);
     dense.metadata.comment = dense.metadata.attribute("Comment");
     write_sofa(dense, out);
-    std::printf("upsampled %zu -> %zu directions (neural, %s) -> %s\n", sparse.measurements(),
-                dense.measurements(), model.info().path.c_str(), out.c_str());
+    std::printf("upsampled %zu -> %zu directions (neural, %s; head yaw %.1f deg) -> %s\n",
+                sparse.measurements(), dense.measurements(), model.info().path.c_str(),
+                model.head_yaw_deg(sparse), out.c_str());
     return 0;
 }
 
