@@ -12,7 +12,7 @@ elevation ring, so a turned subject is the same measurements on the same grid, m
 along its rings; no interpolation. Printed per setting: LSD (dB), ITD error (us, whole
 samples) and ILD error (dB) per level, on the subjects as measured, on all five yaws, and
 the mean of the two (the objective: most subjects sit straight, some do not).
-About 2 min (3 more the first time, to align the subjects).
+About 1 min (3 more the first time, to align the subjects).
 """
 import argparse
 import os
@@ -55,8 +55,8 @@ def main():
     train, _ = P.sonicom_split(son["ids"])
     tune = train[3::4]
     fit = np.array([i for i in train if i not in tune])
-    smag, sitd, hmag, hitd, yaws, _ = TU.aligned_sh_coefs(son, hut, fit, f"sh_aligned_{len(fit)}.npz")
-    shipped = tuple([TU.YAW_SD_DEG] + TU.yaw_nuisance(son, fit, sitd, yaws))
+    smag, sitd, hmag, hitd, yaws, hut_yaws = TU.aligned_sh_coefs(son, hut, fit, f"sh_aligned_{len(fit)}.npz")
+    shipped = tuple([TU.YAW_SD_DEG] + TU.yaw_nuisance(son, hut, fit, sitd, yaws, hut_yaws))
     sel = np.concatenate([fit, fit + ns])
     db_grid = son["db"].reshape(ns, M, -1).astype(np.float64)
     prior = TU.build_prior(smag[sel], sitd[sel], hmag, hitd, db_grid[fit], TU.HUTUBS_WEIGHT)

@@ -135,7 +135,9 @@ def estimate_yaw(ms: torch.Tensor, itd_us: torch.Tensor, itd_mean: torch.Tensor,
     directions seen from the turned head, scaled and offset (a ~ N(1, sd_a^2),
     b ~ N(0, sd_b^2), both solved for in closed form), against the measured ITDs with
     noise sd_n, plus the yaw's prior N(0, sd^2); refined by a parabola through the best
-    grid point and its neighbours. cfg = [sd, sd_a, sd_b, sd_n, largest yaw, step]."""
+    grid point and its neighbours. A best yaw at the edge of the searched range means the
+    measurements do not pin it down (all-zero ITDs do that): 0 is returned then.
+    cfg = [sd, sd_a, sd_b, sd_n, largest yaw, step]."""
     step = float(cfg[5])
     n = int(round(float(cfg[4]) / step))
     grid = torch.arange(-n, n + 1, dtype=torch.float64, device=ms.device) * step  # [D]
@@ -169,11 +171,12 @@ def estimate_yaw(ms: torch.Tensor, itd_us: torch.Tensor, itd_mean: torch.Tensor,
     e = y - a.unsqueeze(1) * p - b.unsqueeze(1)
     cost = (e * e).sum(1) * wn + (a - 1.0) * (a - 1.0) * wa + b * b * wb + grid * grid / (cfg[0] * cfg[0])
     i = int(torch.argmin(cost).item())
+    if i == 0 or i == D - 1:
+        return torch.zeros((), dtype=torch.float64, device=ms.device)
     yaw = grid[i]
-    if i > 0 and i < D - 1:
-        den = cost[i - 1] - 2.0 * cost[i] + cost[i + 1]
-        if bool(den > 0):
-            yaw = yaw + 0.5 * step * (cost[i - 1] - cost[i + 1]) / den
+    den = cost[i - 1] - 2.0 * cost[i] + cost[i + 1]
+    if bool(den > 0):
+        yaw = yaw + 0.5 * step * (cost[i - 1] - cost[i + 1]) / den
     return yaw
 
 
@@ -269,6 +272,8 @@ class Upsampler(torch.nn.Module):
         forward() assumes for these measurements, [1] float32 (0 when the archive has no
         yaw stage)."""
         self._check_dirs(meas_dirs, "meas_dirs")
+        if meas_dirs.shape[0] < 1:
+            raise RuntimeError("meas_dirs: at least one measured direction is needed")
         if meas_itd_s.dim() != 1 or meas_itd_s.shape[0] != meas_dirs.shape[0]:
             raise RuntimeError("meas_itd_s: expected shape [S] matching meas_dirs")
         if not bool(torch.isfinite(meas_itd_s).all()):

@@ -43,14 +43,14 @@ K_MAG = 64
 K_ITD = 16
 P_FREQ = 40
 BAND_EDGES_HZ = [4000.0, 8000.0, 12000.0]
-VERSION = "1.2.0"  # the GP alone; train_upsampler_latent.py adds the latent stage
+VERSION = "1.2.0-gp"  # the GP alone; train_upsampler_latent.py adds the latent stage (1.2.0)
 HUTUBS_WEIGHT = 0.7  # weight of HUTUBS deviations in the PCA (chosen on the inner split)
 # The head-yaw stage (estimate_yaw's cfg: prior sd of the yaw in degrees, sd of the ITD
 # scale, sd of the ITD offset in us, ITD noise sd in us, largest yaw, step). On sparse
 # measurements the model uses YAW_SD_DEG (heads turned by up to 10 - 15 degrees; checked
 # on the inner split's tuning subjects turned by 0, +-5 and +-10 degrees,
-# experiment_head_yaw.py) and the scale, offset and noise spreads of the prior subjects
-# (yaw_nuisance); YAW_FIT_CFG aligns the training subjects from all their directions (a
+# experiment_head_yaw.py) and the scale, offset and noise spreads of the training
+# subjects (yaw_nuisance); YAW_FIT_CFG aligns the training subjects from all their directions (a
 # wide prior: the data decide).
 YAW_SD_DEG = 8.0
 YAW_SEARCH = [20.0, 0.5]
@@ -128,9 +128,12 @@ def aligned_sh_coefs(son, hut, prior_subjects, cache_name):
     hitd, son_yaws [2S], hut_yaws [2H]."""
     path = os.path.join(P.CACHE, cache_name)
     keys = ("smag", "sitd", "hmag", "hitd", "son_yaws", "hut_yaws")
+    # what the fits depend on besides the data (the cache is rebuilt when any differs)
+    settings = np.array(YAW_FIT_CFG + [ALIGN_ROUNDS, MAG_ORDER, ITD_ORDER, SH_REG, len(son["ids"]), len(hut["ids"])])
     if os.path.exists(path):
         z = np.load(path)
-        if np.array_equal(z["prior_subjects"], prior_subjects):
+        if np.array_equal(z["prior_subjects"], prior_subjects) and "settings" in z.files \
+                and np.array_equal(z["settings"], settings):
             return tuple(z[k] for k in keys)
     sdb, sitd_us = _with_mirrors(son)
     hdb, hitd_us = _with_mirrors(hut)
@@ -144,27 +147,39 @@ def aligned_sh_coefs(son, hut, prior_subjects, cache_name):
         mean = sitd[sel].mean(0)
     hmag, hitd = _aligned_fit(hut["unit"], hdb, hitd_us, yh)
     out = (smag, sitd, hmag, hitd, ys, yh)
-    np.savez(path, prior_subjects=prior_subjects, **dict(zip(keys, out)))
+    np.savez(path, prior_subjects=prior_subjects, settings=settings, **dict(zip(keys, out)))
     return out
 
 
-def yaw_nuisance(son, subjects, sitd, son_yaws):
-    """The spreads the yaw estimate allows for, from the given SONICOM subjects' ITDs at all
-    directions in their head frames against the scaled and offset mean ITD of their SH fits
-    (sitd [2S, Ci], subject i's mirror at S + i): [sd of the scale, sd of the offset (us),
-    sd of the residual (us)]."""
-    ns = len(son["ids"])
-    mean = sitd[np.concatenate([subjects, subjects + ns])].mean(0)
-    itd = son["itd"].astype(np.float64) * 1e6
+def _itd_fits(d, subjects, itd_mean, yaws):
+    """Each subject's ITD (us) at all its directions (|ITD| < 1 ms) in its head frame against
+    the mean ITD scaled and offset: (scales, offsets, residuals)."""
+    itd = d["itd"].astype(np.float64) * 1e6
     scale, offset, resid = [], [], []
     for s in subjects:
-        p = SH.sh_matrix(head_frame(son["unit"], son_yaws[s]), ITD_ORDER) @ mean
-        X = np.stack([p, np.ones_like(p)], 1)
-        c = np.linalg.lstsq(X, itd[s], rcond=None)[0]
+        ok = np.abs(itd[s]) < 1000.0
+        p = SH.sh_matrix(head_frame(d["unit"], yaws[s]), ITD_ORDER) @ itd_mean
+        X = np.stack([p, np.ones_like(p)], 1)[ok]
+        c = np.linalg.lstsq(X, itd[s][ok], rcond=None)[0]
         scale.append(c[0])
         offset.append(c[1])
-        resid.append(itd[s] - X @ c)
-    return [float(np.std(scale)), float(np.std(offset)), float(np.std(np.concatenate(resid)))]
+        resid.append(itd[s][ok] - X @ c)
+    return np.array(scale), np.array(offset), np.concatenate(resid)
+
+
+def yaw_nuisance(son, hut, subjects, sitd, son_yaws, hut_yaws):
+    """The spreads the yaw estimate allows for: [sd of the ITD scale, sd of the offset (us),
+    sd of the residual (us)]. Offset and residual: the given SONICOM subjects' ITDs against
+    the scaled and offset mean ITD of their SH fits (sitd [2S, Ci], subject i's mirror at
+    S + i). The scale's spread also holds the spread between databases: HUTUBS' subjects
+    have ITDs about 11 % larger than SONICOM's (the sd of the two databases' mean scales is
+    added in quadrature), as other labs' are smaller or larger again."""
+    ns = len(son["ids"])
+    mean = sitd[np.concatenate([subjects, subjects + ns])].mean(0)
+    scale, offset, resid = _itd_fits(son, subjects, mean, son_yaws)
+    hut_scale = _itd_fits(hut, range(len(hut["ids"])), mean, hut_yaws)[0]
+    between = np.std([scale.mean(), hut_scale.mean()])
+    return [float(np.hypot(np.std(scale), between)), float(np.std(offset)), float(np.std(resid))]
 
 
 def pca(rows, k):
@@ -359,8 +374,8 @@ def main():
 
     def prior_for(idx, hw):
         """The prior of the SONICOM subjects idx (and HUTUBS), and the yaw stage's cfg."""
-        smag, sitd, hmag, hitd, ys, _ = aligned_sh_coefs(son, hut, idx, f"sh_aligned_{len(idx)}.npz")
-        yaw_cfg = [YAW_SD_DEG] + yaw_nuisance(son, idx, sitd, ys) + YAW_SEARCH
+        smag, sitd, hmag, hitd, ys, yh = aligned_sh_coefs(son, hut, idx, f"sh_aligned_{len(idx)}.npz")
+        yaw_cfg = [YAW_SD_DEG] + yaw_nuisance(son, hut, idx, sitd, ys, yh) + YAW_SEARCH
         return build_prior(smag[with_mirror(idx)], sitd[with_mirror(idx)], hmag, hitd, db_grid[idx], hw), yaw_cfg
 
     hw = HUTUBS_WEIGHT

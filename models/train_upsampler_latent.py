@@ -22,7 +22,7 @@ Prints the side-by-side LSD of the GP, the latent GP and the blend on the 8 vali
 subjects (measured directions excluded), as in models/upsampler.md. That table runs the
 GP on the grid without the head-yaw stage (as the tuning above does; the tuning subjects
 sit within 3.4 degrees of straight); evaluate_upsampler.py scores the archive itself.
-About 1 min once train_upsampler.py has aligned the subjects.
+1 - 3 min (aligning the inner split's subjects the first time).
 """
 import itertools
 import json

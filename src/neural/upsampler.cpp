@@ -257,14 +257,12 @@ double Upsampler::head_yaw_deg(const MagnitudeItd& measured) const {
     if (measured.db.directions.size() != S)
         throw InvalidArgumentError("Upsampler::head_yaw_deg: " + std::to_string(S) + " ITDs for " +
                                    std::to_string(measured.db.directions.size()) + " directions");
+    Tensor dirs = detail::unit_vectors(measured.db.directions, "Upsampler: measured directions");
     Tensor itd = archive_itds(measured.itd_s, "Upsampler::head_yaw_deg");
     if (!impl_->model.module.has_method("head_yaw_deg"))
         return 0.0;
     const std::vector<Tensor> out = detail::call_checked(
-        impl_->model, "head_yaw_deg",
-        {detail::unit_vectors(measured.db.directions, "Upsampler: measured directions"),
-         std::move(itd)},
-        {{1}}, {"yaw_deg"});
+        impl_->model, "head_yaw_deg", {std::move(dirs), std::move(itd)}, {{1}}, {"yaw_deg"});
     return out[0].values[0];
 }
 
@@ -285,8 +283,16 @@ HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction
     // An archive without "population" cannot say what a chain-free input looks like.
     const bool has_population = impl_->model.module.has_method("population");
     if (options.population_offset_baseline || (options.equalize_chain && has_population)) {
-        const std::vector<double> raw =
-            offset_from_population(features.db, population(native.directions()).db);
+        // The model's prior sits in the head's frame (models/upsampler.md, "Head yaw"): the
+        // lab's chain is what the measurements differ from it by there. (The baseline keeps
+        // the population as it is.)
+        std::vector<Direction> frame = native.directions();
+        if (!options.population_offset_baseline) {
+            const double yaw = head_yaw_deg(features);
+            for (Direction& d : frame)
+                d.azimuth_deg -= yaw;
+        }
+        const std::vector<double> raw = offset_from_population(features.db, population(frame).db);
         if (options.population_offset_baseline) {
             predicted = population(targets);
             add_offset(predicted.db, raw, 1.0);

@@ -103,9 +103,22 @@ TEST_CASE("Upsampler reproduces the Python reference output", "[upsampler]") {
     CHECK(max_abs_diff(pop.db.data, r.pop_db) < 1e-4);
     CHECK(max_abs_diff(pop.itd_s, negated(r.pop_itd_s)) < 1e-9);
 
-    // The head's yaw the model assumed (SONICOM P0004 sits nearly straight).
+    // The head's yaw the model assumed.
     CHECK(model.head_yaw_deg(measured) == Approx(r.head_yaw_deg).margin(1e-3));
-    CHECK(std::fabs(r.head_yaw_deg) < 3.0);
+
+    // ITDs that cannot tell a turn (all zero, from front, left and top: the best yaw lands
+    // at the edge of the range searched, where the estimate would read 20 degrees) give 0.
+    MagnitudeItd flat_itd;
+    flat_itd.db.sample_rate_hz = 44100.0;
+    flat_itd.db.fft_size = 256;
+    flat_itd.db.directions = {{0.0, 0.0, 1.0}, {90.0, 0.0, 1.0}, {0.0, 90.0, 1.0}};
+    flat_itd.db.data.assign(3 * 2 * 129, 0.0);
+    flat_itd.itd_s.assign(3, 0.0);
+    CHECK(model.head_yaw_deg(flat_itd) == 0.0);
+    // The same directions with a head's ITDs turned 10 degrees to the left: the frontal
+    // source arrives at the right ear first.
+    flat_itd.itd_s = {-85e-6, 650e-6, 0.0};
+    CHECK(model.head_yaw_deg(flat_itd) > 5.0);
 }
 
 TEST_CASE("Upsampler predicts a turned head in the head's own frame", "[upsampler]") {

@@ -163,9 +163,15 @@ int run_upsample_neural(const Argv& argv) {
                                                 " directions of " + sparse_path);
     dense.metadata.comment = dense.metadata.attribute("Comment");
     write_sofa(dense, out);
-    std::printf("upsampled %zu -> %zu directions (neural, %s; head yaw %.1f deg) -> %s\n",
-                sparse.measurements(), dense.measurements(), model.info().path.c_str(),
-                model.head_yaw_deg(sparse), out.c_str());
+    // The yaw the model assumed (the population + offset baseline assumes none).
+    std::string yaw;
+    if (!options.population_offset_baseline) {
+        char text[48];
+        std::snprintf(text, sizeof text, "; head yaw %.1f deg", model.head_yaw_deg(sparse));
+        yaw = text;
+    }
+    std::printf("upsampled %zu -> %zu directions (neural, %s%s) -> %s\n", sparse.measurements(),
+                dense.measurements(), model.info().path.c_str(), yaw.c_str(), out.c_str());
     return 0;
 }
 
