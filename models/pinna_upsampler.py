@@ -17,7 +17,7 @@ Given measurements at S directions the posterior mean is computed in closed form
 (torch.linalg.solve), so any number of measured directions on any grid works.
 """
 import math
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 
@@ -315,10 +315,24 @@ class Upsampler(torch.nn.Module):
     def forward(self, meas_dirs: torch.Tensor, meas_db: torch.Tensor, meas_itd_s: torch.Tensor,
                 target_dirs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """meas_dirs [S, 3], meas_db [S, 2, bins] (dB), meas_itd_s [S] (s, t_left - t_right),
-        target_dirs [T, 3] -> (db [T, 2, bins], itd_s [T]), float32.
+        target_dirs [T, 3] -> (db [T, 2, bins], itd_s [T]), float32. The head's yaw is
+        estimated from the measured ITDs (head_yaw_deg)."""
+        return self._posterior(meas_dirs, meas_db, meas_itd_s, target_dirs, None)
 
-        The posterior of _gp_solve, computed band by band with Cholesky factors of the
-        residual covariance (no inverse, no channel masks)."""
+    @torch.jit.export
+    def forward_at_yaw(self, meas_dirs: torch.Tensor, meas_db: torch.Tensor, meas_itd_s: torch.Tensor,
+                       target_dirs: torch.Tensor, yaw_deg: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """As forward, for a head known to be turned by yaw_deg [1] (degrees, to the left;
+        0: sitting straight) instead of the yaw estimated from the measured ITDs."""
+        if yaw_deg.numel() != 1 or not bool(torch.isfinite(yaw_deg).all()):
+            raise RuntimeError("yaw_deg: expected one finite value")
+        return self._posterior(meas_dirs, meas_db, meas_itd_s, target_dirs, yaw_deg.double().reshape(()))
+
+    def _posterior(self, meas_dirs: torch.Tensor, meas_db: torch.Tensor, meas_itd_s: torch.Tensor,
+                   target_dirs: torch.Tensor, given_yaw: Optional[torch.Tensor]) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The posterior of _gp_solve, computed band by band with Cholesky factors of the
+        residual covariance (no inverse, no channel masks), in the frame of a head turned by
+        given_yaw (degrees), or by the yaw estimated from the ITDs when it is None."""
         self._check_dirs(meas_dirs, "meas_dirs")
         self._check_dirs(target_dirs, "target_dirs")
         S = meas_dirs.shape[0]
@@ -339,8 +353,11 @@ class Upsampler(torch.nn.Module):
         cos_ss = (ms @ ms.T).clamp(-1.0, 1.0)
         cos_ts = (ts @ ms.T).clamp(-1.0, 1.0)
         T = ts.shape[0]
-        if float(self.yaw_cfg[0]) > 0.0:
-            # predicted in the head's frame (the angles between directions are unchanged)
+        # predicted in the head's frame (the angles between directions are unchanged)
+        if given_yaw is not None:
+            ms = _yaw_rotate(ms, given_yaw.expand(S))
+            ts = _yaw_rotate(ts, given_yaw.expand(T))
+        elif float(self.yaw_cfg[0]) > 0.0:
             yaw = estimate_yaw(ms, meas_itd_s.double() * 1e6, self.itd_mean, self.itd_order, self.yaw_cfg)
             ms = _yaw_rotate(ms, yaw.expand(S))
             ts = _yaw_rotate(ts, yaw.expand(T))

@@ -72,20 +72,24 @@ autoencoder's latent space): a few measured directions to any directions. Thread
         .def(
             "upsample",
             [](const Upsampler& u, const HrirSet& measured, py::handle targets,
-               double keep_measured_within_deg, bool equalize_chain, bool population_offset) {
+               double keep_measured_within_deg, bool equalize_chain, bool population_offset,
+               std::optional<double> head_yaw_deg) {
                 const std::vector<Direction> t = to_directions(targets, "Upsampler.upsample");
                 NeuralUpsampleOptions o;
                 o.keep_measured_within_deg = keep_measured_within_deg;
                 o.equalize_chain = equalize_chain;
                 o.population_offset_baseline = population_offset;
+                o.head_yaw_deg = head_yaw_deg;
                 py::gil_scoped_release release;
                 return u.upsample(measured, t, o);
             },
             py::arg("measured"), py::arg("targets"), py::arg("keep_measured_within_deg") = 0.5,
             py::arg("equalize_chain") = true, py::arg("population_offset") = false,
+            py::arg("head_yaw_deg") = py::none(),
             "The measured set at `targets`, at its own rate and length, as `pinna upsample "
             "--method neural` gives it (equalize_chain=False: --no-chain-eq; "
-            "population_offset=True: the --population-offset baseline). Releases the GIL.")
+            "population_offset=True: the --population-offset baseline; head_yaw_deg: "
+            "--head-yaw, the head's yaw to assume instead of the estimate). Releases the GIL.")
         .def(
             "predict",
             [](const Upsampler& u, const MagnitudeItd& measured, py::handle targets) {

@@ -53,6 +53,11 @@ def test_upsampler_gives_the_cli_output(neural, kemar, kemar_path, cli, folder):
     # KEMAR sits straight: the yaw the model finds is about 0, from the set or its features.
     yaw = model.head_yaw_deg(sparse)
     assert abs(yaw) < 1.5 and model.head_yaw_deg(spectra) == pytest.approx(yaw, abs=1e-4)
+    # Told the yaw it would estimate, the model gives the same set; told another, another.
+    told = model.upsample(sparse, kemar, head_yaw_deg=yaw)
+    assert_sets_equal(result, told, atol=1e-6)
+    turned = model.upsample(sparse, kemar, head_yaw_deg=yaw + 10.0)
+    assert pinna.compare(result, turned)["lsd_db"] > 0.3
 
 
 def test_autoencoder_gives_the_cli_output(neural, kemar, kemar_path, cli, folder):

@@ -14,7 +14,7 @@ const char* const kUpsampleHelp =
     "                      [--method nearest|barycentric|sh|neural] [--time-aligned]\n"
     "                      [--sh-order N] [--sh-lambda X] [--no-head-model]\n"
     "                      [--model PATH] [--threads N] [--no-chain-eq]\n"
-    "                      [--population-offset]\n\n"
+    "                      [--population-offset] [--head-yaw DEG]\n\n"
     "Interpolates a set measured at a few directions onto a dense grid and writes a\n"
     "conformant SimpleFreeFieldHRIR file (atomically).\n\n"
     "  --grid G          target directions: the directions of a SOFA file, or a generated\n"
@@ -34,12 +34,15 @@ const char* const kUpsampleHelp =
     "  --population-offset\n"
     "                    neural: the baseline instead of the model's posterior: the\n"
     "                    population average shifted by the measured sets' mean offset\n"
+    "  --head-yaw DEG    neural: the head's yaw to assume (degrees, turned to the left; 0\n"
+    "                    for a head known to sit straight) instead of the model's estimate\n"
+    "                    from the measured ITDs (models/upsampler.md, \"Head yaw\")\n"
     "  -o, --output F    output SOFA file (required)\n";
 
 Args upsample_args(const Argv& argv) {
     Args args(argv, {"--time-aligned", "--no-head-model", "--no-chain-eq", "--population-offset"},
               {"-o", "--output", "--grid", "--method", "--sh-order", "--sh-lambda", "--model",
-               "--threads"});
+               "--threads", "--head-yaw"});
     args.expect_positionals(1, "a sparse SOFA file");
     if (args.get("-o", args.get("--output")).empty())
         throw UsageError("-o OUT.sofa is required");
@@ -55,7 +58,7 @@ int run_upsample(const Argv& argv) {
     const std::string method = args.get("--method", "barycentric");
     if (method == "neural")
         return run_upsample_neural(argv);
-    for (const char* option : {"--model", "--threads"})
+    for (const char* option : {"--model", "--threads", "--head-yaw"})
         if (args.has(option))
             throw UsageError(std::string(option) + " applies only to --method neural");
     for (const char* flag : {"--no-chain-eq", "--population-offset"})

@@ -206,6 +206,23 @@ const ModelInfo& Upsampler::info() const noexcept {
 
 MagnitudeItd Upsampler::predict(const MagnitudeItd& measured,
                                 const std::vector<Direction>& targets) const {
+    return predict_at(measured, targets, nullptr);
+}
+
+MagnitudeItd Upsampler::predict(const MagnitudeItd& measured, const std::vector<Direction>& targets,
+                                double head_yaw_deg) const {
+    if (!std::isfinite(head_yaw_deg))
+        throw InvalidArgumentError("Upsampler::predict: the head's yaw is not finite");
+    if (!impl_->model.module.has_method("forward_at_yaw"))
+        throw ModelError(impl_->model.info.path +
+                         ": the archive has no method 'forward_at_yaw' (a given head yaw needs "
+                         "upsampler v1.2.0 or later)");
+    return predict_at(measured, targets, &head_yaw_deg);
+}
+
+MagnitudeItd Upsampler::predict_at(const MagnitudeItd& measured,
+                                   const std::vector<Direction>& targets,
+                                   const double* head_yaw_deg) const {
     const ModelInfo& info = impl_->model.info;
     const SpectrumSet& db = measured.db;
     const std::size_t S = db.measurements();
@@ -233,8 +250,12 @@ MagnitudeItd Upsampler::predict(const MagnitudeItd& measured,
                         std::vector<float>(db.data.begin(), db.data.end()));
     inputs.push_back(archive_itds(measured.itd_s, "Upsampler::predict"));
     inputs.push_back(detail::unit_vectors(targets, "Upsampler: target directions"));
+    if (head_yaw_deg != nullptr)
+        inputs.emplace_back(std::vector<std::int64_t>{1},
+                            std::vector<float>{static_cast<float>(*head_yaw_deg)});
     const std::vector<Tensor> out =
-        detail::call_checked(impl_->model, "forward", inputs, {{T, 2, bins}, {T}}, {"db", "itd_s"});
+        detail::call_checked(impl_->model, head_yaw_deg != nullptr ? "forward_at_yaw" : "forward",
+                             inputs, {{T, 2, bins}, {T}}, {"db", "itd_s"});
     return from_outputs(info, targets, out[0], out[1]);
 }
 
@@ -270,10 +291,19 @@ double Upsampler::head_yaw_deg(const HrirSet& measured) const {
     return head_yaw_deg(model_features(with_delays_applied(measured), impl_->model.info));
 }
 
+MagnitudeItd Upsampler::predict_with_options(const MagnitudeItd& measured,
+                                             const std::vector<Direction>& targets,
+                                             const NeuralUpsampleOptions& options) const {
+    return options.head_yaw_deg ? predict(measured, targets, *options.head_yaw_deg)
+                                : predict(measured, targets);
+}
+
 HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction>& targets,
                             const NeuralUpsampleOptions& options) const {
     const ModelInfo& info = impl_->model.info;
     check_directions(targets, "Upsampler: target directions");
+    if (options.head_yaw_deg && !std::isfinite(*options.head_yaw_deg))
+        throw InvalidArgumentError("NeuralUpsampleOptions::head_yaw_deg is not finite");
     // The measured ear signals at their own rate and length (delays applied), and as the
     // model reads them (its rate and taps).
     const HrirSet native = with_delays_applied(measured);
@@ -288,7 +318,8 @@ HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction
         // the population as it is.)
         std::vector<Direction> frame = native.directions();
         if (!options.population_offset_baseline) {
-            const double yaw = head_yaw_deg(features);
+            const double yaw =
+                options.head_yaw_deg ? *options.head_yaw_deg : head_yaw_deg(features);
             for (Direction& d : frame)
                 d.azimuth_deg -= yaw;
         }
@@ -299,11 +330,11 @@ HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction
         } else {
             const ChainEstimate chain = estimate_chain(raw, features.db);
             add_offset(features.db, chain.offset, -chain.weight);
-            predicted = predict(features, targets);
+            predicted = predict_with_options(features, targets, options);
             add_offset(predicted.db, chain.offset, chain.weight);
         }
     } else {
-        predicted = predict(features, targets);
+        predicted = predict_with_options(features, targets, options);
     }
 
     // Rendered at the input's rate and length. The minimum-phase responses come from a

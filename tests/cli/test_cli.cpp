@@ -136,6 +136,9 @@ TEST_CASE("convert, sparsify, upsample and evaluate chain", "[cli]") {
     CHECK(model_option.code == 2);
     CHECK(model_option.out.find("--model applies only to --method neural") != std::string::npos);
     CHECK(pinna_cli("upsample " + dir.file("s.sofa") + " --grid " + in + " -o " +
+                    dir.file("u.sofa") + " --head-yaw 5")
+              .code == 2);
+    CHECK(pinna_cli("upsample " + dir.file("s.sofa") + " --grid " + in + " -o " +
                     dir.file("u.sofa") + " --threads 2")
               .code == 2);
     CHECK(read_sofa(dir.file("s.sofa")).measurements() == 19);

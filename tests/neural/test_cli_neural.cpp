@@ -75,6 +75,21 @@ TEST_CASE("pinna upsample --method neural writes the target grid", "[cli]") {
                                          "' --grid fibonacci:40 --method neural --threads 0");
     CHECK(bad_threads.status == 2);
     CHECK_THAT(bad_threads.err, Contains("--threads"));
+    // The yaw the model assumed is on the line; a given one is said to be given.
+    CHECK_THAT(r.out, Contains("head yaw"));
+    const Run given =
+        run(dir, "upsample '" + sparse + "' -o '" + dir.file("y.sofa") +
+                     "' --grid fibonacci:40 --method neural --head-yaw -7.5 --model '" +
+                     test::model_file("upsampler.pt") + "'");
+    INFO(given.err);
+    CHECK(given.status == 0);
+    CHECK_THAT(given.out, Contains("head yaw -7.5 deg, given"));
+    for (const std::string bad : {"400", "abc"}) {
+        const Run r_bad = run(dir, "upsample '" + sparse + "' -o '" + dir.file("z.sofa") +
+                                       "' --grid fibonacci:40 --method neural --head-yaw " + bad);
+        CHECK(r_bad.status == 2);
+        CHECK_THAT(r_bad.err, Contains("--head-yaw"));
+    }
 }
 
 TEST_CASE("pinna upsample --method neural reports model errors", "[cli][errors]") {

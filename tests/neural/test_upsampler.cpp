@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <thread>
 #include <utility>
@@ -66,6 +67,17 @@ std::vector<double> negated(std::vector<double> v) {
     return v;
 }
 
+// The reference's measured spectra and ITDs as Upsampler::predict reads them.
+MagnitudeItd reference_input(const Reference& r) {
+    MagnitudeItd measured;
+    measured.db.sample_rate_hz = 44100.0;
+    measured.db.fft_size = 256;
+    measured.db.directions = r.measured;
+    measured.db.data = r.meas_db;
+    measured.itd_s = negated(r.meas_itd_s);
+    return measured;
+}
+
 }  // namespace
 
 TEST_CASE("Upsampler reproduces the Python reference output", "[upsampler]") {
@@ -78,12 +90,7 @@ TEST_CASE("Upsampler reproduces the Python reference output", "[upsampler]") {
     const Reference r = load_reference();
     REQUIRE(r.measured.size() == 5);
     REQUIRE(r.targets.size() == 7);
-    MagnitudeItd measured;
-    measured.db.sample_rate_hz = 44100.0;
-    measured.db.fft_size = 256;
-    measured.db.directions = r.measured;
-    measured.db.data = r.meas_db;
-    measured.itd_s = negated(r.meas_itd_s);
+    const MagnitudeItd measured = reference_input(r);
 
     const MagnitudeItd out = model.predict(measured, r.targets);
     REQUIRE(out.db.measurements() == 7);
@@ -164,7 +171,46 @@ TEST_CASE("Upsampler predicts a turned head in the head's own frame", "[upsample
         CHECK(c.lsd_db < 0.1);
         CHECK(c.itd_error_us < 3.0);
         CHECK(c.ild_error_db < 0.1);
+
+        // Told the turn (and the straight head told 0), the two predictions are the same
+        // up to float round-off; told nothing about a turn it was given, the model is wrong.
+        NeuralUpsampleOptions told, straight_told, not_told;
+        told.head_yaw_deg = turn;
+        straight_told.head_yaw_deg = 0.0;
+        not_told.head_yaw_deg = 0.0;
+        HrirSet exact = model.upsample(turned, turned_targets, told);
+        exact.directions() = targets;
+        const Comparison same = compare(model.upsample(sparse, targets, straight_told), exact);
+        HrirSet unturned = model.upsample(turned, turned_targets, not_told);
+        unturned.directions() = targets;
+        const Comparison wrong = compare(reference, unturned);
+        INFO("told the turn: LSD " << same.lsd_db << " dB; told 0 for the turned head: LSD "
+                                   << wrong.lsd_db << " dB, ITD " << wrong.itd_error_us << " us");
+        CHECK(same.lsd_db < 1e-3);
+        CHECK(same.itd_error_us == 0.0);
+        CHECK(wrong.lsd_db > 0.3);
     }
+}
+
+TEST_CASE("Upsampler::predict at a given head yaw", "[upsampler]") {
+    const Upsampler model(test::model_file("upsampler.pt"));
+    const Reference r = load_reference();
+    const MagnitudeItd measured = reference_input(r);
+    // At the yaw the model estimates, the given-yaw path is the estimating one.
+    const MagnitudeItd estimated = model.predict(measured, r.targets);
+    const MagnitudeItd given = model.predict(measured, r.targets, model.head_yaw_deg(measured));
+    CHECK(max_abs_diff(estimated.db.data, given.db.data) < 1e-4);
+    CHECK(max_abs_diff(estimated.itd_s, given.itd_s) < 1e-9);
+    // Another yaw moves the prediction away from the measured directions: behind the head
+    // (target 3, azimuth 180) by about the ITD slope there (some 8 us per degree).
+    const MagnitudeItd turned = model.predict(measured, r.targets, r.head_yaw_deg + 5.0);
+    INFO("ITD behind: " << estimated.itd_s[3] << " s, at 5 degrees more yaw " << turned.itd_s[3]);
+    CHECK(std::fabs(turned.itd_s[3] - estimated.itd_s[3]) > 20e-6);
+    CHECK_THROWS_AS(model.predict(measured, r.targets, std::nan("")), InvalidArgumentError);
+    NeuralUpsampleOptions bad;
+    bad.head_yaw_deg = std::numeric_limits<double>::infinity();
+    HrirSet set(44100.0, 256, r.measured);
+    CHECK_THROWS_AS(model.upsample(set, r.targets, bad), InvalidArgumentError);
 }
 
 TEST_CASE("magnitude_itd matches the Python training features on SONICOM P0004",

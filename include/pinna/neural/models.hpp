@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,12 @@ struct NeuralUpsampleOptions {
     /// dB spectra and the population at the measured directions (no smoothing, no
     /// threshold); ITDs are the population's. For comparisons (models/upsampler.md).
     bool population_offset_baseline = false;
+    /// The head's yaw to assume (degrees, turned to the left: counter-clockwise seen from
+    /// above), e.g. 0 for a dummy head known to sit straight. Unset: the model estimates it
+    /// from the measured ITDs (Upsampler::head_yaw_deg). A given yaw needs an archive with
+    /// the method "forward_at_yaw" (v1.2.0 on; ModelError otherwise); InvalidArgumentError
+    /// when not finite.
+    std::optional<double> head_yaw_deg;
 };
 
 /// NeuralUpsampleOptions::equalize_chain's thresholds on the broadband level (dB).
@@ -133,6 +140,11 @@ class Upsampler {
     /// `measured.db` must have the model's fft_size (InvalidArgumentError otherwise) and
     /// finite values (InvalidDataError); its sample rate is not checked.
     MagnitudeItd predict(const MagnitudeItd& measured, const std::vector<Direction>& targets) const;
+    /// As above, for a head known to be turned by `head_yaw_deg` (degrees, to the left)
+    /// instead of the estimated yaw. ModelError for an archive without "forward_at_yaw",
+    /// InvalidArgumentError for a yaw that is not finite.
+    MagnitudeItd predict(const MagnitudeItd& measured, const std::vector<Direction>& targets,
+                         double head_yaw_deg) const;
 
     /// The population-average magnitudes and ITDs at `targets` (no measurement), if the
     /// archive has the "population" method (ModelError otherwise).
@@ -148,6 +160,12 @@ class Upsampler {
     double head_yaw_deg(const HrirSet& measured) const;
 
   private:
+    MagnitudeItd predict_at(const MagnitudeItd& measured, const std::vector<Direction>& targets,
+                            const double* head_yaw_deg) const;
+    MagnitudeItd predict_with_options(const MagnitudeItd& measured,
+                                      const std::vector<Direction>& targets,
+                                      const NeuralUpsampleOptions& options) const;
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -2,6 +2,7 @@
 // `pinna upsample --method neural`.
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <set>
 #include <string>
@@ -155,6 +156,15 @@ int run_upsample_neural(const Argv& argv) {
     NeuralUpsampleOptions options;
     options.equalize_chain = !args.flag("--no-chain-eq");
     options.population_offset_baseline = args.flag("--population-offset");
+    if (args.has("--head-yaw")) {
+        if (options.population_offset_baseline)
+            throw UsageError("--head-yaw does not apply to --population-offset");
+        const double yaw = args.get_double("--head-yaw", 0.0);
+        if (!std::isfinite(yaw) || std::fabs(yaw) > 180.0)
+            throw UsageError("--head-yaw: expected degrees in [-180, 180], got " +
+                             args.get("--head-yaw"));
+        options.head_yaw_deg = yaw;
+    }
     HrirSet dense = model.upsample(sparse, grid, options);
     const std::string what = options.population_offset_baseline ? "population + offset, " : "";
     dense.metadata.set_attribute("Comment", "Upsampled by pinna (neural, " + what +
@@ -167,7 +177,10 @@ int run_upsample_neural(const Argv& argv) {
     std::string yaw;
     if (!options.population_offset_baseline) {
         char text[48];
-        std::snprintf(text, sizeof text, "; head yaw %.1f deg", model.head_yaw_deg(sparse));
+        if (options.head_yaw_deg)
+            std::snprintf(text, sizeof text, "; head yaw %.1f deg, given", *options.head_yaw_deg);
+        else
+            std::snprintf(text, sizeof text, "; head yaw %.1f deg", model.head_yaw_deg(sparse));
         yaw = text;
     }
     std::printf("upsampled %zu -> %zu directions (neural, %s%s) -> %s\n", sparse.measurements(),
