@@ -2,6 +2,7 @@
 // target_dirs) -> (db, itd_s); population(target_dirs) -> (db, itd_s)).
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -291,13 +292,6 @@ double Upsampler::head_yaw_deg(const HrirSet& measured) const {
     return head_yaw_deg(model_features(with_delays_applied(measured), impl_->model.info));
 }
 
-MagnitudeItd Upsampler::predict_with_options(const MagnitudeItd& measured,
-                                             const std::vector<Direction>& targets,
-                                             const NeuralUpsampleOptions& options) const {
-    return options.head_yaw_deg ? predict(measured, targets, *options.head_yaw_deg)
-                                : predict(measured, targets);
-}
-
 HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction>& targets,
                             const NeuralUpsampleOptions& options) const {
     const ModelInfo& info = impl_->model.info;
@@ -309,20 +303,26 @@ HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction
     const HrirSet native = with_delays_applied(measured);
     MagnitudeItd features = model_features(native, info);
 
+    // The head's yaw (models/upsampler.md, "Head yaw"): given, or estimated once here for
+    // both the chain's frame and the prediction (archives from v1.2.0 on; older ones have
+    // no yaw stage and predict through "forward").
+    std::optional<double> yaw = options.head_yaw_deg;
+    if (!yaw && !options.population_offset_baseline &&
+        impl_->model.module.has_method("forward_at_yaw"))
+        yaw = head_yaw_deg(features);
+    const auto predict_at_yaw = [&](const MagnitudeItd& in) {
+        return yaw ? predict(in, targets, *yaw) : predict(in, targets);
+    };
+
     MagnitudeItd predicted;
     // An archive without "population" cannot say what a chain-free input looks like.
     const bool has_population = impl_->model.module.has_method("population");
     if (options.population_offset_baseline || (options.equalize_chain && has_population)) {
-        // The model's prior sits in the head's frame (models/upsampler.md, "Head yaw"): the
-        // lab's chain is what the measurements differ from it by there. (The baseline keeps
-        // the population as it is.)
+        // The model's prior sits in the head's frame: the lab's chain is what the
+        // measurements differ from it by there. (The baseline keeps the population as it is.)
         std::vector<Direction> frame = native.directions();
-        if (!options.population_offset_baseline) {
-            const double yaw =
-                options.head_yaw_deg ? *options.head_yaw_deg : head_yaw_deg(features);
-            for (Direction& d : frame)
-                d.azimuth_deg -= yaw;
-        }
+        for (Direction& d : frame)
+            d.azimuth_deg -= yaw.value_or(0.0);
         const std::vector<double> raw = offset_from_population(features.db, population(frame).db);
         if (options.population_offset_baseline) {
             predicted = population(targets);
@@ -330,11 +330,11 @@ HrirSet Upsampler::upsample(const HrirSet& measured, const std::vector<Direction
         } else {
             const ChainEstimate chain = estimate_chain(raw, features.db);
             add_offset(features.db, chain.offset, -chain.weight);
-            predicted = predict_with_options(features, targets, options);
+            predicted = predict_at_yaw(features);
             add_offset(predicted.db, chain.offset, chain.weight);
         }
     } else {
-        predicted = predict_with_options(features, targets, options);
+        predicted = predict_at_yaw(features);
     }
 
     // Rendered at the input's rate and length. The minimum-phase responses come from a

@@ -162,9 +162,6 @@ class Upsampler {
   private:
     MagnitudeItd predict_at(const MagnitudeItd& measured, const std::vector<Direction>& targets,
                             const double* head_yaw_deg) const;
-    MagnitudeItd predict_with_options(const MagnitudeItd& measured,
-                                      const std::vector<Direction>& targets,
-                                      const NeuralUpsampleOptions& options) const;
 
     struct Impl;
     std::unique_ptr<Impl> impl_;
