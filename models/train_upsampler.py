@@ -69,18 +69,24 @@ def sh_coefs(d, cache_name):
     if os.path.exists(path):
         z = np.load(path)
         return z["mag"], z["itd"]
-    db, itd = d["db"].astype(np.float64), d["itd"].astype(np.float64) * 1e6
-    mdb, mitd = P.mirror(db, itd, d["az"], d["el"])
-    S, M = db.shape[:2]
-    alldb = np.concatenate([db, mdb]).transpose(1, 0, 2, 3).reshape(M, -1)
-    mag = SH.sh_fit(d["unit"], alldb, MAG_ORDER, SH_REG).reshape(-1, 2 * S, 2 * P.BINS).transpose(1, 0, 2)
-    allitd = np.concatenate([itd, mitd])
-    # HUTUBS has a few directions per subject (low elevations) whose metric ITD is
-    # wildly off (|ITD| > 1 ms); they are left out of the ITD fit.
-    icoef = np.stack([SH.sh_fit(d["unit"], v, ITD_ORDER, SH_REG, weights=(np.abs(v) < 1000.0).astype(float))
-                      for v in allitd])
+    alldb, allitd = _with_mirrors(d)
+    S2, M = alldb.shape[:2]
+    mag = SH.sh_fit(d["unit"], alldb.transpose(1, 0, 2, 3).reshape(M, -1), MAG_ORDER,
+                    SH_REG).reshape(-1, S2, 2 * P.BINS).transpose(1, 0, 2)
+    icoef = np.stack([_itd_sh_fit(d["unit"], v) for v in allitd])
     np.savez(path, mag=mag, itd=icoef)
     return mag, icoef
+
+
+def _valid_itd(v):
+    """HUTUBS has a few directions per subject (low elevations) whose metric ITD is wildly
+    off (|ITD| >= 1 ms): the ITD fits leave them out."""
+    return np.abs(v) < 1000.0
+
+
+def _itd_sh_fit(unit, v):
+    """SH coefficients (ITD_ORDER) of one subject's ITDs v (us) at unit, invalid ones left out."""
+    return SH.sh_fit(unit, v, ITD_ORDER, SH_REG, weights=_valid_itd(v).astype(float))
 
 
 def _with_mirrors(d):
@@ -92,14 +98,13 @@ def _with_mirrors(d):
 
 def subject_yaws(unit, itd_us, itd_mean, cfg=YAW_FIT_CFG):
     """Each subject's head yaw (deg) from all its directions' ITDs [n, M] (us), against the
-    population ITD itd_mean (SH coefficients). Directions whose ITD is wildly off
-    (|ITD| >= 1 ms, a few HUTUBS ones) are left out."""
+    population ITD itd_mean (SH coefficients), invalid ITDs (_valid_itd) left out."""
     U = torch.as_tensor(unit, dtype=torch.float64)
     c = torch.tensor(cfg, dtype=torch.float64)
     m = torch.as_tensor(itd_mean, dtype=torch.float64)
     out = []
     for v in itd_us:
-        ok = np.abs(v) < 1000.0
+        ok = _valid_itd(v)
         out.append(float(estimate_yaw(U[ok], torch.as_tensor(v[ok]), m, ITD_ORDER, c)))
     return np.array(out)
 
@@ -110,14 +115,16 @@ def head_frame(unit, yaw_deg):
     return _yaw_rotate(U, torch.full((len(U),), float(yaw_deg), dtype=torch.float64)).numpy()
 
 
-def _aligned_fit(unit, db, itd, yaws):
+def _aligned_itd_fit(unit, itd, yaws):
+    """Each subject's ITD SH coefficients in its head's frame."""
+    return np.stack([_itd_sh_fit(head_frame(unit, y), v) for v, y in zip(itd, yaws)])
+
+
+def _aligned_mag_fit(unit, db, yaws):
+    """Each subject's dB magnitude SH coefficients in its head's frame."""
     M = len(unit)
-    mag, icoef = [], []
-    for x, v, y in zip(db, itd, yaws):
-        u = head_frame(unit, y)
-        mag.append(SH.sh_fit(u, x.reshape(M, -1), MAG_ORDER, SH_REG))
-        icoef.append(SH.sh_fit(u, v, ITD_ORDER, SH_REG, weights=(np.abs(v) < 1000.0).astype(float)))
-    return np.stack(mag), np.stack(icoef)
+    return np.stack([SH.sh_fit(head_frame(unit, y), x.reshape(M, -1), MAG_ORDER, SH_REG)
+                     for x, y in zip(db, yaws)])
 
 
 def aligned_sh_coefs(son, hut, prior_subjects, cache_name):
@@ -143,9 +150,12 @@ def aligned_sh_coefs(son, hut, prior_subjects, cache_name):
     for _ in range(ALIGN_ROUNDS):
         ys = subject_yaws(son["unit"], sitd_us, mean)
         yh = subject_yaws(hut["unit"], hitd_us, mean)
-        smag, sitd = _aligned_fit(son["unit"], sdb, sitd_us, ys)
+        sitd = _aligned_itd_fit(son["unit"], sitd_us, ys)
         mean = sitd[sel].mean(0)
-    hmag, hitd = _aligned_fit(hut["unit"], hdb, hitd_us, yh)
+    # the magnitudes only once, in the last round's frames
+    smag = _aligned_mag_fit(son["unit"], sdb, ys)
+    hmag = _aligned_mag_fit(hut["unit"], hdb, yh)
+    hitd = _aligned_itd_fit(hut["unit"], hitd_us, yh)
     out = (smag, sitd, hmag, hitd, ys, yh)
     np.savez(path, prior_subjects=prior_subjects, settings=settings, **dict(zip(keys, out)))
     return out
@@ -157,7 +167,7 @@ def _itd_fits(d, subjects, itd_mean, yaws):
     itd = d["itd"].astype(np.float64) * 1e6
     scale, offset, resid = [], [], []
     for s in subjects:
-        ok = np.abs(itd[s]) < 1000.0
+        ok = _valid_itd(itd[s])
         p = SH.sh_matrix(head_frame(d["unit"], yaws[s]), ITD_ORDER) @ itd_mean
         X = np.stack([p, np.ones_like(p)], 1)[ok]
         c = np.linalg.lstsq(X, itd[s][ok], rcond=None)[0]
