@@ -6,7 +6,7 @@ others, on training subjects only. Reproduces the "head yaw" tables of models/up
 The inner split's 7 tuning subjects (every 4th SONICOM training subject) are scored at
 the LAP levels, measured directions excluded, with the prior built from the other 21 (in
 their head frames, train_upsampler.aligned_sh_coefs) and the archive's GP
-hyperparameters, the latent stage off (the GP alone). Each subject is also turned by
+hyperparameters, the latent and level stages off (the GP alone). Each subject is also turned by
 +-5 and +-10 degrees of yaw: SONICOM's grid has 5-degree azimuth steps on every
 elevation ring, so a turned subject is the same measurements on the same grid, moved
 along its rings; no interpolation. Printed per setting: LSD (dB), ITD error (us, whole
@@ -64,6 +64,8 @@ def main():
               "itd_lam"):
         params[k] = prior[k]
     params["lat_hp"] = np.zeros_like(params["lat_hp"])
+    if "lvl_hp" in params:  # the level stage off too (its level fields hold the tuning subjects)
+        params["lvl_hp"] = np.zeros_like(params["lvl_hp"])
     U = son["unit"]
     Ut = torch.tensor(U, dtype=torch.float32)
     perms = {t: turned(U, t) for t in TURNS}

@@ -240,6 +240,24 @@ class Upsampler(torch.nn.Module):
         self.register_buffer("lat_hp", torch.as_tensor(p.get("lat_hp", torch.zeros(len(p["hp_counts"]), 4)), dtype=f64))
         if self.lat_mean.shape[0] != nl or self.lat_mean.shape[1] != 2 * latent:
             raise ValueError("lat_mean: expected [(lat_order + 1)^2, 2 * latent]")
+        # The level stage (train_upsampler_level.py): each ear's broadband level (dB, by
+        # Parseval; the ILD is the difference of the two) estimated on its own, as the ITD
+        # is: a population mean level field (real SH, [Cv, 2]) plus principal components of
+        # the subjects' deviations (lvl_basis [Kv, Cv, 2], variances lvl_lam), weights shared
+        # by both ears, and a residual GP; the GP's spectra are then moved towards those
+        # levels by a weight. lvl_hp rows = hp_counts, columns = alpha, const, ell, nugget,
+        # weight (0: off).
+        self.lvl_order = int(p.get("lvl_order", 0))
+        nv = (self.lvl_order + 1) * (self.lvl_order + 1)
+        self.register_buffer("lvl_mean", torch.as_tensor(p.get("lvl_mean", torch.zeros(nv, 2)), dtype=f64))
+        self.register_buffer("lvl_basis", torch.as_tensor(p.get("lvl_basis", torch.zeros(1, nv, 2)), dtype=f64))
+        self.register_buffer("lvl_lam", torch.as_tensor(p.get("lvl_lam", torch.ones(1)), dtype=f64))
+        self.register_buffer("lvl_hp", torch.as_tensor(p.get("lvl_hp", torch.zeros(len(p["hp_counts"]), 5)), dtype=f64))
+        if self.lvl_mean.shape[0] != nv or self.lvl_mean.shape[1] != 2:
+            raise ValueError("lvl_mean: expected [(lvl_order + 1)^2, 2]")
+        if self.lvl_basis.dim() != 3 or self.lvl_basis.shape[1] != nv or self.lvl_basis.shape[2] != 2 \
+                or self.lvl_lam.shape[0] != self.lvl_basis.shape[0] or self.lvl_hp.shape[1] != 5:
+            raise ValueError("lvl_basis, lvl_lam, lvl_hp: expected [K, (lvl_order + 1)^2, 2], [K], [levels, 5]")
         # The head's yaw (train_upsampler.py): the population is a head facing straight
         # ahead; a subject measured with the head turned is predicted in the head's own
         # frame. yaw_cfg = [prior sd (deg; 0: off), sd of the ITD scale, sd of the ITD
@@ -312,6 +330,28 @@ class Upsampler(torch.nn.Module):
         z = Yt_all[:, :nl] @ self.lat_mean.float() + (k_ts @ torch.linalg.solve(K, r)).float()
         return self.codec.decode(z.reshape(T * 2, -1)).reshape(T, 2, self.bins)
 
+    def _level_shift(self, meas_db: torch.Tensor, db: torch.Tensor, Ys_all: torch.Tensor, Yt_all: torch.Tensor,
+                     cos_ss: torch.Tensor, cos_ts: torch.Tensor, vh: torch.Tensor) -> torch.Tensor:
+        """The level stage's shift of each target's and ear's spectrum, [T, 2, 1] dB: the
+        weight vh[4] times the difference between the ears' levels estimated on their own
+        (prior mean, principal components and residual GP) and the levels of db."""
+        nv = (self.lvl_order + 1) * (self.lvl_order + 1)
+        S = meas_db.shape[0]
+        T = cos_ts.shape[0]
+        Ys = Ys_all[:, :nv]
+        eye = torch.eye(S, dtype=torch.float64, device=cos_ss.device)
+        ell2 = vh[2] * vh[2]
+        L = torch.linalg.cholesky(vh[1] + torch.exp((cos_ss - 1.0) / ell2) + vh[3] * eye)
+        Linv = torch.linalg.solve_triangular(L, eye, upper=False)
+        bv = torch.einsum("kce,sc->eks", self.lvl_basis, Ys)  # [2, K, S]
+        rv = (_energy_db(meas_db).double() - Ys @ self.lvl_mean).transpose(0, 1)  # [2, S]
+        Wv, v = _band_terms(Linv, bv, rv)
+        w = _weights([(Wv, v)], vh[0] * self.lvl_lam)
+        k_ts = vh[1] + torch.exp((cos_ts - 1.0) / ell2)
+        level = Yt_all[:, :nv].double() @ (self.lvl_mean + torch.einsum("k,kce->ce", w, self.lvl_basis))
+        level = level + _band_posterior(Linv, Wv, v, w, k_ts).transpose(0, 1)
+        return (vh[4] * (level - _energy_db(db).double())).float().reshape(T, 2, 1)
+
     def forward(self, meas_dirs: torch.Tensor, meas_db: torch.Tensor, meas_itd_s: torch.Tensor,
                 target_dirs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """meas_dirs [S, 3], meas_db [S, 2, bins] (dB), meas_itd_s [S] (s, t_left - t_right),
@@ -362,7 +402,7 @@ class Upsampler(torch.nn.Module):
             ms = _yaw_rotate(ms, yaw.expand(S))
             ts = _yaw_rotate(ts, yaw.expand(T))
         eye = torch.eye(S, dtype=ms.dtype, device=ms.device)
-        order = max(max(self.mag_order, self.itd_order), self.lat_order)
+        order = max(max(self.mag_order, self.itd_order), max(self.lat_order, self.lvl_order))
         # The basis at the measured directions in double precision (the weights' system), at
         # the targets in single (what multiplies it there is single, or rounded to it: errors
         # of about 1e-5 in the basis, 1e-4 dB and 1e-2 us in the outputs).
@@ -428,6 +468,9 @@ class Upsampler(torch.nn.Module):
             # each ear's broadband level (and so the ILD) stays the GP's
             shift = (_energy_db(db) - _energy_db(latent)).unsqueeze(2)
             db = torch.lerp(db, latent + shift, weight)
+        vh = self._hp(self.lvl_hp, S)
+        if float(vh[4]) > 0.0:
+            db = db + self._level_shift(meas_db, db, Ys_all, Yt_all, cos_ss, cos_ts, vh)
 
         # ITD (us): one channel
         Yis = Ys_all[:, :ni]

@@ -4,7 +4,6 @@ difference between the old and the new archive's outputs on random inputs.
 
     /usr/bin/python3 models/reexport_upsampler.py [ARCHIVE] [OUT]
 """
-import json
 import os
 import sys
 
@@ -32,6 +31,8 @@ def params_of(m):
         p.update(yaw_cfg=b["yaw_cfg"].numpy())
     if "lat_mean" in b:
         p.update(lat_order=m.lat_order, lat_mean=b["lat_mean"].numpy(), lat_hp=b["lat_hp"].numpy())
+    if "lvl_mean" in b:
+        p.update(lvl_order=m.lvl_order, **{k: b[k].numpy() for k in ("lvl_mean", "lvl_basis", "lvl_lam", "lvl_hp")})
     return p
 
 
@@ -40,6 +41,16 @@ def codec_of(m):
     if hasattr(m, "codec"):
         return m.codec
     return torch.jit.load(os.path.join(HERE, "autoencoder.pt"))
+
+
+def archive_from_args(argv):
+    """For the scripts that add a stage to an archive: (out, params, codec, meta.json text) of
+    the archive argv[1] (default models/upsampler.pt); out is argv[2], or the archive itself."""
+    src = argv[1] if len(argv) > 1 else os.path.join(HERE, "upsampler.pt")
+    out = argv[2] if len(argv) > 2 else src
+    files = {"meta.json": ""}
+    archive = torch.jit.load(src, _extra_files=files)
+    return out, params_of(archive), codec_of(archive), files["meta.json"]
 
 
 def main():

@@ -39,7 +39,7 @@ import pinna_data as P  # noqa: E402
 import pinna_sh as SH  # noqa: E402
 import train_upsampler as TU  # noqa: E402
 from pinna_upsampler import Upsampler  # noqa: E402
-from reexport_upsampler import codec_of, params_of  # noqa: E402
+from reexport_upsampler import archive_from_args  # noqa: E402
 
 LAT_ORDER = 12
 CONST = [0.0, 0.3, 1.0]
@@ -80,21 +80,11 @@ def lsd(truth, est, mask):
 
 
 def main():
-    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "upsampler.pt")
-    out = sys.argv[2] if len(sys.argv) > 2 else src
     torch.set_num_threads(1)
     t0 = time.time()
-    files = {"meta.json": ""}
-    archive = torch.jit.load(src, _extra_files=files)
-    params, codec = params_of(archive), codec_of(archive)
-    son, hut = P.load("sonicom"), P.load("hutubs")
+    out, params, codec, meta_text = archive_from_args(sys.argv)
+    son, hut, val_ids, train, val, tune, fit, db, mdb = TU.stage_inputs()
     ns, M = len(son["ids"]), len(son["az"])
-    val_ids = P.sonicom_validation_ids(son["ids"])
-    train, val = P.sonicom_split(son["ids"])
-    tune = train[3::4]
-    fit = np.array([i for i in train if i not in tune])
-    db = son["db"].astype(np.float64)
-    mdb, _ = P.mirror(db, son["itd"].astype(np.float64), son["az"], son["el"])
     with torch.no_grad():
         enc = lambda x: codec.encode(torch.tensor(np.ascontiguousarray(x, dtype=np.float32).reshape(-1, P.BINS)))
         codes = enc(db).numpy().astype(np.float64).reshape(ns, M, -1)
@@ -144,18 +134,14 @@ def main():
                   lat_hp=np.array([list(table[c][0]) + [table[c][1]] for c in counts]))
     model = torch.jit.script(Upsampler(params, codec))
     model.eval()
-    meta = json.loads(files["meta.json"])
-    meta["version"] = "1.2.0"
+    meta = json.loads(meta_text)
+    meta["version"] = "1.3.0"
     meta["description"] = (meta["description"] + " Latent stage: the autoencoder's codes interpolated by a GP "
                            "in its latent space, decoded and blended with the GP's dB magnitudes.")
     meta["training"]["latent_stage"] = dict(
         lat_order=LAT_ORDER, hp_counts=counts, lat_hp_columns=["const", "ell", "nugget", "weight"],
         lat_hp=params["lat_hp"].tolist(), tuned_on_sonicom_ids=[int(i) for i in son["ids"][tune]])
-    tmp = out + ".tmp"
-    torch.jit.save(model, tmp, _extra_files={"meta.json": json.dumps(meta, indent=1)})
-    os.replace(tmp, out)
-    TU.write_reference(out, son, val_ids)
-    print(f"saved {out} ({os.path.getsize(out) / 1e6:.2f} MB) in {time.time() - t0:.0f} s", flush=True)
+    TU.save_archive(model, meta, out, son, val_ids, t0)
 
     print("validation (8 SONICOM subjects, measured directions excluded), LSD dB:")
     print("LSD / ILD error (dB) | GP | latent GP | blend, level-matched (shipped) |")
