@@ -12,7 +12,7 @@ elevation ring, so a turned subject is the same measurements on the same grid, m
 along its rings; no interpolation. Printed per setting: LSD (dB), ITD error (us, whole
 samples) and ILD error (dB) per level, on the subjects as measured, on all five yaws, and
 the mean of the two (the objective: most subjects sit straight, some do not).
-About 1 min (3 more the first time, to align the subjects).
+About 6 min (3 more the first time, to align the subjects).
 """
 import argparse
 import os
