@@ -167,7 +167,7 @@ TEST_CASE("Upsampler predicts a turned head in the head's own frame", "[upsample
                        << " us, ILD " << c.ild_error_db << " dB");
         CHECK(yaw == Approx(turn).margin(1.5));
         // (v1.1.0, without the yaw stage: yaw 0, LSD 0.88 - 0.90 dB, ITD 12 - 13 us, ILD 0.83 -
-        // 0.84 dB; v1.2.0: 0.013 dB, 0.2 us, 0.012 dB from +10 degrees; v1.3.0: 0.010 - 0.011 dB,
+        // 0.84 dB; v1.2.0: 0.013 dB, 0.2 us, 0.012 dB from +10 degrees; v1.3.0: 0.012 dB,
         // 0.2 - 0.7 us, 0.008 dB)
         CHECK(c.lsd_db < 0.1);
         CHECK(c.itd_error_us < 3.0);
