@@ -108,6 +108,25 @@ def _band_posterior(Linv: torch.Tensor, Wk: torch.Tensor, v: torch.Tensor, w: to
     return _band_coefficients(Linv, Wk, v, w) @ k_ts.transpose(0, 1)
 
 
+def _field_posterior(bs: torch.Tensor, r: torch.Tensor, prior_var: torch.Tensor, const: torch.Tensor,
+                     ell: torch.Tensor, nugget: torch.Tensor, cos_ss: torch.Tensor,
+                     cos_ts: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """The posterior of a field with one residual GP (covariance const + exp((cos angle - 1) /
+    ell^2) + nugget * delta) and principal components shared by its n channels: bs [n, K, S]
+    the components and r [n, S] the measured values minus the prior mean at the measured
+    directions (both divided by the channels' deviation), prior_var [K] the components'
+    prior variances. Returns (the weights [K], the residual field at the targets [n, T])."""
+    S = r.shape[1]
+    eye = torch.eye(S, dtype=torch.float64, device=cos_ss.device)
+    ell2 = ell * ell
+    L = torch.linalg.cholesky(const + torch.exp((cos_ss - 1.0) / ell2) + nugget * eye)
+    Linv = torch.linalg.solve_triangular(L, eye, upper=False)
+    W, v = _band_terms(Linv, bs, r)
+    w = _weights([(W, v)], prior_var)
+    k_ts = const + torch.exp((cos_ts - 1.0) / ell2)
+    return w, _band_posterior(Linv, W, v, w, k_ts)
+
+
 def _energy_db(db: torch.Tensor) -> torch.Tensor:
     """Broadband energy (dB) of one-sided dB spectra of an even-length FFT [..., bins] by
     Parseval: the end bins once, the others twice. Single precision (exp, not pow: a
@@ -336,20 +355,13 @@ class Upsampler(torch.nn.Module):
         weight vh[4] times the difference between the ears' levels estimated on their own
         (prior mean, principal components and residual GP) and the levels of db."""
         nv = (self.lvl_order + 1) * (self.lvl_order + 1)
-        S = meas_db.shape[0]
         T = cos_ts.shape[0]
         Ys = Ys_all[:, :nv]
-        eye = torch.eye(S, dtype=torch.float64, device=cos_ss.device)
-        ell2 = vh[2] * vh[2]
-        L = torch.linalg.cholesky(vh[1] + torch.exp((cos_ss - 1.0) / ell2) + vh[3] * eye)
-        Linv = torch.linalg.solve_triangular(L, eye, upper=False)
         bv = torch.einsum("kce,sc->eks", self.lvl_basis, Ys)  # [2, K, S]
         rv = (_energy_db(meas_db).double() - Ys @ self.lvl_mean).transpose(0, 1)  # [2, S]
-        Wv, v = _band_terms(Linv, bv, rv)
-        w = _weights([(Wv, v)], vh[0] * self.lvl_lam)
-        k_ts = vh[1] + torch.exp((cos_ts - 1.0) / ell2)
+        w, res = _field_posterior(bv, rv, vh[0] * self.lvl_lam, vh[1], vh[2], vh[3], cos_ss, cos_ts)
         level = Yt_all[:, :nv].double() @ (self.lvl_mean + torch.einsum("k,kce->ce", w, self.lvl_basis))
-        level = level + _band_posterior(Linv, Wv, v, w, k_ts).transpose(0, 1)
+        level = level + res.transpose(0, 1)
         return (vh[4] * (level - _energy_db(db).double())).float().reshape(T, 2, 1)
 
     def forward(self, meas_dirs: torch.Tensor, meas_db: torch.Tensor, meas_itd_s: torch.Tensor,
@@ -476,14 +488,10 @@ class Upsampler(torch.nn.Module):
         Yis = Ys_all[:, :ni]
         sd_i = torch.sqrt(self.itd_chan_var[0])
         hi_ = self._hp(self.itd_hp, S)
-        ell_i = hi_[3] * self.itd_ell[0]
-        Li = torch.linalg.cholesky(hi_[1] + torch.exp((cos_ss - 1.0) / (ell_i * ell_i)) + hi_[2] * eye)
-        Linv_i = torch.linalg.solve_triangular(Li, eye, upper=False)
         bi = (self.itd_basis @ Yis.transpose(0, 1)).unsqueeze(0) / sd_i  # [1, K, S]
         ri = (meas_itd_s.double() * 1e6 - Yis @ self.itd_mean).reshape(1, S) / sd_i
-        Wi, vi = _band_terms(Linv_i, bi, ri)
-        wi = _weights([(Wi, vi)], hi_[0] * self.itd_lam)
-        k_ts_i = hi_[1] + torch.exp((cos_ts - 1.0) / (ell_i * ell_i))
+        wi, res_i = _field_posterior(bi, ri, hi_[0] * self.itd_lam, hi_[1], hi_[3] * self.itd_ell[0], hi_[2],
+                                     cos_ss, cos_ts)
         itd = Yt_all[:, :ni].double() @ (self.itd_mean + wi @ self.itd_basis)
-        itd = itd + _band_posterior(Linv_i, Wi, vi, wi, k_ts_i).reshape(T) * sd_i
+        itd = itd + res_i.reshape(T) * sd_i
         return db, (itd * 1e-6).float()

@@ -43,22 +43,26 @@ def codec_of(m):
     return torch.jit.load(os.path.join(HERE, "autoencoder.pt"))
 
 
-def archive_from_args(argv):
-    """For the scripts that add a stage to an archive: (out, params, codec, meta.json text) of
-    the archive argv[1] (default models/upsampler.pt); out is argv[2], or the archive itself."""
+def _load_from_args(argv):
+    """(out, the archive, its meta.json text) for the archive argv[1] (default
+    models/upsampler.pt); out is argv[2], or the archive itself."""
     src = argv[1] if len(argv) > 1 else os.path.join(HERE, "upsampler.pt")
     out = argv[2] if len(argv) > 2 else src
     files = {"meta.json": ""}
     archive = torch.jit.load(src, _extra_files=files)
-    return out, params_of(archive), codec_of(archive), files["meta.json"]
+    return out, archive, files["meta.json"]
+
+
+def archive_from_args(argv):
+    """For the scripts that add a stage to an archive: (out, params, codec, meta.json text)
+    of the archive named as _load_from_args reads it."""
+    out, archive, meta_text = _load_from_args(argv)
+    return out, params_of(archive), codec_of(archive), meta_text
 
 
 def main():
-    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "upsampler.pt")
-    out = sys.argv[2] if len(sys.argv) > 2 else src
     torch.set_num_threads(1)
-    files = {"meta.json": ""}
-    old = torch.jit.load(src, _extra_files=files)
+    out, old, meta_text = _load_from_args(sys.argv)
     new = torch.jit.script(Upsampler(params_of(old), codec_of(old)))
     new.eval()
     gen = torch.Generator().manual_seed(0)
@@ -80,7 +84,7 @@ def main():
             worst[1] = max(worst[1], float((a[1] - b[1]).abs().max()))
     print(f"largest difference old - new: {worst[0]:.2e} dB, {worst[1]:.2e} s")
     tmp = out + ".tmp"
-    torch.jit.save(new, tmp, _extra_files={"meta.json": files["meta.json"]})
+    torch.jit.save(new, tmp, _extra_files={"meta.json": meta_text})
     os.replace(tmp, out)
     print(f"saved {out} ({os.path.getsize(out) / 1e6:.2f} MB)")
 

@@ -208,6 +208,16 @@ def yaw_nuisance(son, hut, subjects, sitd, son_yaws, hut_yaws):
     return [float(np.hypot(np.std(scale), between)), float(np.std(offset)), float(np.std(resid))]
 
 
+def prior_for(son, hut, idx, hw=HUTUBS_WEIGHT):
+    """The prior of the SONICOM subjects idx (and HUTUBS), and the yaw stage's cfg."""
+    ns = len(son["ids"])
+    sel = np.concatenate([idx, idx + ns])
+    smag, sitd, hmag, hitd, ys, yh = aligned_sh_coefs(son, hut, idx, f"sh_aligned_{len(idx)}.npz")
+    yaw_cfg = [YAW_SD_DEG] + yaw_nuisance(son, hut, idx, sitd, ys, yh) + YAW_SEARCH
+    db_grid = son["db"].reshape(ns, len(son["az"]), -1).astype(np.float64)
+    return build_prior(smag[sel], sitd[sel], hmag, hitd, db_grid[idx], hw), yaw_cfg
+
+
 def pca(rows, k):
     u, s, vt = np.linalg.svd(rows, full_matrices=False)
     k = min(k, len(s) - 1)
@@ -393,17 +403,6 @@ def main():
     fit = np.array([i for i in train if i not in inner])
     print("train", son["ids"][train], "inner", son["ids"][inner], "validation (unused)", val_ids)
 
-    def with_mirror(idx):
-        return np.concatenate([idx, idx + ns])
-
-    db_grid = son["db"].reshape(ns, len(son["az"]), -1).astype(np.float64)
-
-    def prior_for(idx, hw):
-        """The prior of the SONICOM subjects idx (and HUTUBS), and the yaw stage's cfg."""
-        smag, sitd, hmag, hitd, ys, yh = aligned_sh_coefs(son, hut, idx, f"sh_aligned_{len(idx)}.npz")
-        yaw_cfg = [YAW_SD_DEG] + yaw_nuisance(son, hut, idx, sitd, ys, yh) + YAW_SEARCH
-        return build_prior(smag[with_mirror(idx)], sitd[with_mirror(idx)], hmag, hitd, db_grid[idx], hw), yaw_cfg
-
     hw = HUTUBS_WEIGHT
     codec = torch.jit.load(os.path.join(HERE, "autoencoder.pt"))
     if args.hp_from:
@@ -418,13 +417,13 @@ def main():
         print("hyperparameters from", args.hp_from, flush=True)
     else:
         start = np.array([[0.1, 1.0, 0.3, 1.0]] * len(P.LAP_LEVELS)), np.array([[1.0, 1.0, 0.1, 1.0]] * len(P.LAP_LEVELS))
-        fit_prior, fit_yaw_cfg = prior_for(fit, hw)
+        fit_prior, fit_yaw_cfg = prior_for(son, hut, fit, hw)
         ev = ModelEvaluator(son, model_params(fit_prior, *start, fit_yaw_cfg), codec)
         tab_mag = tune(son, ev, inner, "mag", args.quick)
         tab_itd = tune(son, ev, inner, "itd", args.quick)
         print(f"tuned in {time.time() - t0:.0f} s", flush=True)
 
-    prior, yaw_cfg = prior_for(train, hw)
+    prior, yaw_cfg = prior_for(son, hut, train, hw)
     print("yaw stage cfg", [round(x, 3) for x in yaw_cfg], flush=True)
     son_yaws, hut_yaws = aligned_sh_coefs(son, hut, train, f"sh_aligned_{len(train)}.npz")[4:]
     counts = sorted(P.LAP_LEVELS)

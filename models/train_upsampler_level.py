@@ -121,9 +121,7 @@ def main():
     unit = son["unit"]
     cos = np.clip(unit @ unit.T, -1.0, 1.0)
     levels = P.energy_db_from_db(np.concatenate([db, mdb]))  # [2 ns, M, 2]: subject i, its mirror ns + i
-    hdb = hut["db"].astype(np.float64)
-    hmdb, _ = P.mirror(hdb, hut["itd"].astype(np.float64), hut["az"], hut["el"])
-    hut_levels = P.energy_db_from_db(np.concatenate([hdb, hmdb]))
+    hut_levels = P.energy_db_from_db(TU._with_mirrors(hut)[0])
 
     def with_mirror(idx):
         return np.concatenate([idx, idx + ns])
@@ -132,10 +130,8 @@ def main():
         return TU.aligned_sh_coefs(son, hut, prior_subjects, f"sh_aligned_{len(prior_subjects)}.npz")
 
     # the module as trained without the tuning subjects (GP prior, yaw spreads, latent field)
-    smag, sitd, hmag, hitd, ys, yh = aligned(fit)
-    prior = TU.build_prior(smag[with_mirror(fit)], sitd[with_mirror(fit)], hmag, hitd,
-                           db.reshape(ns, M, -1)[fit], TU.HUTUBS_WEIGHT)
-    yaw_cfg = [TU.YAW_SD_DEG] + TU.yaw_nuisance(son, hut, fit, sitd, ys, yh) + TU.YAW_SEARCH
+    ys, yh = aligned(fit)[4:]
+    prior, yaw_cfg = TU.prior_for(son, hut, fit)
     fit_params = TU.model_params(prior, params["mag_hp"], params["itd_hp"], yaw_cfg)
     with torch.no_grad():
         enc = lambda x: codec.encode(torch.tensor(np.ascontiguousarray(x, dtype=np.float32).reshape(-1, P.BINS)))
