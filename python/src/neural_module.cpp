@@ -226,7 +226,11 @@ magnitudes of one direction and ear to a small code and back. Thread-safe.)")
         .def_property_readonly("latent_size", &LatentCodec::latent_size)
         .def("encode", &LatentCodec::encode, py::arg("set"),
              py::call_guard<py::gil_scoped_release>(),
-             "Codes of every direction and ear of a set (resampled / cut to the model's format).")
+             "Codes of every direction and ear of a set (read as input_spectra reads it).")
+        .def("input_spectra", &LatentCodec::input_spectra, py::arg("set"),
+             py::call_guard<py::gil_scoped_release>(),
+             "The MagnitudeItd encode reads from a set: its spectra at its own rate (not "
+             "resampled) on the model's frequencies, and its metric ITDs.")
         .def("encode_spectra", &LatentCodec::encode_spectra, py::arg("spectra"),
              py::call_guard<py::gil_scoped_release>(), "Codes of given MagnitudeItd.")
         .def("decode_spectra", &LatentCodec::decode_spectra, py::arg("codes"),

@@ -6,10 +6,12 @@
 #include <cmath>
 #include <string>
 
+#include "neural/features.hpp"
 #include "neural/model_file.hpp"
+#include "pinna/delay.hpp"
 #include "pinna/error.hpp"
+#include "pinna/magnitude_itd.hpp"
 #include "pinna/neural/models.hpp"
-#include "pinna/resample.hpp"
 
 namespace pinna {
 
@@ -70,11 +72,18 @@ LatentCodes LatentCodec::encode_spectra(const MagnitudeItd& spectra) const {
     return codes;
 }
 
+MagnitudeItd LatentCodec::input_spectra(const HrirSet& set) const {
+    return detail::model_features(with_delays_applied(set), impl_->model.info);
+}
+
 LatentCodes LatentCodec::encode(const HrirSet& set) const {
     const ModelInfo& info = impl_->model.info;
-    const HrirSet conformed = conform(set, info.sample_rate_hz, info.taps);
-    LatentCodes codes = encode_spectra(magnitude_itd(conformed));
-    codes.base_delay_samples = leading_ear_delay_samples(conformed);
+    // Read at the set's own rate, not resampled (a resampler's pass band would take the top
+    // of the spectrum).
+    const HrirSet native = with_delays_applied(set);
+    LatentCodes codes = encode_spectra(detail::model_features(native, info));
+    codes.base_delay_samples =
+        leading_ear_delay_samples(native) * info.sample_rate_hz / native.sample_rate_hz();
     codes.metadata = set.metadata;
     return codes;
 }

@@ -3,9 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <utility>
 
 #include "neural/neural_test_support.hpp"
 #include "pinna/error.hpp"
+#include "pinna/geometry.hpp"
 #include "pinna/grid.hpp"
 #include "pinna/neural/models.hpp"
 #include "pinna/sofa.hpp"
@@ -110,6 +112,61 @@ TEST_CASE("LatentCodec round trip of a SONICOM validation subject", "[codec][dat
         itd_off += std::fabs(rendered.itd_s[m] - original.itd_s[m]) * 44100.0 > 0.5;
     INFO(itd_off << " of 793 metric ITDs changed");
     CHECK(itd_off == 0);  // the renderer matches the metric ITD
+}
+
+// Unit impulses at the same onset (in samples) with a gain per direction and ear: a flat
+// spectrum at any rate, so the codec must read the same magnitudes at every rate.
+namespace {
+HrirSet impulses(double fs, std::size_t taps) {
+    const HrirSet shape = test::synthetic_set(12, 16, fs);
+    HrirSet set(fs, taps, shape.directions());
+    for (std::size_t m = 0; m < set.measurements(); ++m) {
+        const double y = unit_vector(set.directions()[m]).y;
+        set.ir(m, Ear::left)[12] = static_cast<float>(1.0 + 0.5 * y);
+        set.ir(m, Ear::right)[12] = static_cast<float>(0.5 - 0.25 * y);
+    }
+    return set;
+}
+}  // namespace
+
+TEST_CASE("LatentCodec reads a set at another rate without resampling it", "[codec]") {
+    PINNA_REQUIRE_AUTOENCODER();
+    const LatentCodec codec(test::model_file("autoencoder.pt"));
+    const HrirSet native = impulses(44100.0, 256);
+    const LatentCodes reference = codec.encode(native);
+    CHECK(reference.base_delay_samples == Approx(12.0).margin(1e-9));
+    for (const auto& [fs, taps] : {std::pair<double, std::size_t>{48000.0, 279},
+                                   std::pair<double, std::size_t>{96000.0, 512},
+                                   std::pair<double, std::size_t>{32000.0, 186}}) {
+        INFO(fs << " Hz, " << taps << " taps");
+        const HrirSet set = impulses(fs, taps);
+        // Flat at every one of the model's bins, up to its Nyquist frequency (a resampler
+        // would roll the top off).
+        const MagnitudeItd in = codec.input_spectra(set);
+        REQUIRE(in.db.fft_size == 256);
+        REQUIRE(in.db.bins() == 129);
+        double err = 0.0;
+        for (std::size_t m = 0; m < set.measurements(); ++m)
+            for (const Ear ear : {Ear::left, Ear::right}) {
+                const double want = 20.0 * std::log10(static_cast<double>(set.ir(m, ear)[12]));
+                for (std::size_t k = 0; k < 129; ++k)
+                    err = std::max(err, std::fabs(in.db.values(m, ear)[k] - want));
+                CHECK(in.itd_s[m] == 0.0);
+            }
+        INFO("max |dB - gain| " << err);
+        CHECK(err < 1e-4);
+        const LatentCodes codes = codec.encode(set);
+        REQUIRE(codes.codes.size() == reference.codes.size());
+        double z_err = 0.0;
+        for (std::size_t i = 0; i < codes.codes.size(); ++i)
+            z_err = std::max(z_err,
+                             static_cast<double>(std::fabs(codes.codes[i] - reference.codes[i])));
+        INFO("max |z - z at 44.1 kHz| " << z_err);
+        CHECK(z_err < 1e-4);
+        // the onset, in the model's samples
+        CHECK(codes.base_delay_samples == Approx(12.0 * 44100.0 / fs).margin(1e-9));
+        CHECK(codec.decode(codes).sample_rate_hz() == 44100.0);
+    }
 }
 
 TEST_CASE("LatentCodec checks codes and spectra", "[codec][errors]") {

@@ -119,12 +119,13 @@ class Upsampler {
 
     const ModelInfo& info() const noexcept;
 
-    /// The one-call path. The measured set (delays applied) is resampled to the model's
-    /// rate if needed and cut (faded) or zero-padded to its taps; its magnitudes (another
-    /// lab's level and colouring taken out and put back after, see
-    /// NeuralUpsampleOptions::equalize_chain) and metric ITDs go through the model (when resampled,
-    /// the magnitudes above the resampler's pass band, 0.83 of the lower Nyquist frequency, are
-    /// held at the last value inside it); the predicted dB spectra are interpolated (linearly in
+    /// The one-call path. The measured set (delays applied) is cut (faded) or zero-padded to
+    /// the duration of the model's taps at its own rate (not resampled), and its dB spectra
+    /// are interpolated onto the model's frequencies (from a set at a lower rate, the bins
+    /// above 0.83 of its Nyquist frequency are held at the value there); those magnitudes
+    /// (another lab's level and colouring taken out and put back after, see
+    /// NeuralUpsampleOptions::equalize_chain) and the metric ITDs go through the model; the
+    /// predicted dB spectra are interpolated (linearly in
     /// frequency, the model's Nyquist value held above it) onto an FFT grid at the measured
     /// set's rate and rendered (render_magnitude_itd) at that rate, with the measured set's
     /// leading_ear_delay_samples as base delay, cut to the measured set's length; targets
@@ -262,10 +263,17 @@ class LatentCodec {
     const ModelInfo& info() const noexcept;
     std::size_t latent_size() const noexcept;
 
-    /// Codes of every direction and ear of a set (resampled / cut to the model's rate and
-    /// taps first), plus its metric ITDs and leading_ear_delay_samples as base delay.
-    /// Throws InvalidDataError for an invalid set, ModelError when the model fails.
+    /// Codes of every direction and ear of a set (input_spectra), plus its metric ITDs and
+    /// leading_ear_delay_samples (converted to the model's rate) as base delay. Throws
+    /// InvalidDataError for an invalid set, ModelError when the model fails.
     LatentCodes encode(const HrirSet& set) const;
+    /// The magnitudes and metric ITDs encode reads from a set, read as Upsampler::upsample
+    /// reads its input: Data.Delay applied, each IR cut (faded) or zero-padded to the
+    /// duration of the model's taps at the set's own rate (not resampled), its dB spectrum
+    /// interpolated onto the model's frequencies (from a set at a lower rate, the bins above
+    /// 0.83 of its Nyquist frequency held at the value there). InvalidDataError for an
+    /// invalid set.
+    MagnitudeItd input_spectra(const HrirSet& set) const;
     /// Codes of given magnitudes (fft_size must be the model's taps: InvalidArgumentError;
     /// finite values: InvalidDataError); ITDs copied, base delay 0, no metadata.
     LatentCodes encode_spectra(const MagnitudeItd& spectra) const;

@@ -13,7 +13,6 @@
 #include "pinna/error.hpp"
 #include "pinna/metrics.hpp"
 #include "pinna/neural/models.hpp"
-#include "pinna/resample.hpp"
 #include "pinna/sofa.hpp"
 
 namespace pinna::cli {
@@ -22,10 +21,10 @@ const char* const kEncodeHelp =
     "usage: pinna encode IN.sofa [-o OUT.sofa] [--codes CODES.csv] [--model PATH]\n"
     "                    [--threads N] [--json]\n\n"
     "Encodes every direction and ear of a set into the autoencoder's latent code (its dB\n"
-    "magnitude at the model's rate and taps) and decodes the codes back: magnitudes,\n"
-    "then minimum-phase HRIRs with the set's ITDs and onset delay. Prints the\n"
-    "reconstruction LSD of the magnitudes (bins 20 Hz..20 kHz of the model's FFT, mean\n"
-    "over directions and ears; docs/metrics.md).\n\n"
+    "magnitude on the model's frequencies, read at the set's own rate) and decodes the\n"
+    "codes back: magnitudes, then minimum-phase HRIRs at the model's rate with the set's\n"
+    "ITDs and onset delay. Prints the reconstruction LSD of the magnitudes (bins\n"
+    "20 Hz..20 kHz of the model's FFT, mean over directions and ears; docs/metrics.md).\n\n"
     "  -o, --output F   write the decoded set (SimpleFreeFieldHRIR, atomically)\n"
     "  --codes F        write the codes as CSV: azimuth_deg, elevation_deg, distance_m,\n"
     "                   ear (left|right), itd_s, z0, z1, ... (atomically)\n"
@@ -69,10 +68,8 @@ int run_encode(const Argv& argv) {
     const HrirSet set = read_sofa(in_path);
     const LatentCodec codec(args.get("--model", default_model_path(kAutoencoderModelFile)));
     const LatentCodes codes = codec.encode(set);
-    // The magnitudes the codes were made from: the set as the codec conformed it to the
-    // model's rate and taps.
-    const MagnitudeItd original =
-        magnitude_itd(conform(set, codec.info().sample_rate_hz, codec.info().taps));
+    // The magnitudes the codes were made from.
+    const MagnitudeItd original = codec.input_spectra(set);
     const double lsd = lsd_db(original.db, codec.decode_spectra(codes).db);
 
     if (!codes_path.empty())
