@@ -51,15 +51,12 @@ def main():
     archive = torch.jit.load(a.archive)
     params, codec = params_of(archive), codec_of(archive)
     son, hut = P.load("sonicom"), P.load("hutubs")
-    ns, M = len(son["ids"]), len(son["az"])
+    M = len(son["az"])
     train, _ = P.sonicom_split(son["ids"])
     tune = train[3::4]
     fit = np.array([i for i in train if i not in tune])
-    smag, sitd, hmag, hitd, yaws, hut_yaws = TU.aligned_sh_coefs(son, hut, fit, f"sh_aligned_{len(fit)}.npz")
-    shipped = tuple([TU.YAW_SD_DEG] + TU.yaw_nuisance(son, hut, fit, sitd, yaws, hut_yaws))
-    sel = np.concatenate([fit, fit + ns])
-    db_grid = son["db"].reshape(ns, M, -1).astype(np.float64)
-    prior = TU.build_prior(smag[sel], sitd[sel], hmag, hitd, db_grid[fit], TU.HUTUBS_WEIGHT)
+    prior, yaw_cfg = TU.prior_for(son, hut, fit)
+    shipped = tuple(yaw_cfg[:4])  # the shipped rule's spreads, from the 21 prior subjects
     for k in ("mag_mean", "mag_basis_cf", "freq_basis", "mag_lam", "mag_chan_var", "itd_mean", "itd_basis",
               "itd_lam"):
         params[k] = prior[k]
