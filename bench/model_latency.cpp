@@ -1,12 +1,15 @@
 // Inference latency of pinna's neural runners: one subject, one thread, in-process.
-// Each call is timed after one warm-up call; the median of 7 is reported, with the
-// model's file size. Usage: pinna_model_latency [DATASETS_DIR]
+// Each call is timed after one warm-up call; the median of 15 is reported, with the
+// model's file size. Usage: pinna_model_latency [DATASETS_DIR [REFERENCE_UPSAMPLER.pt]]
+// With a reference upsampler archive (e.g. an earlier version), each upsample is timed in
+// turn with the same upsample through it, and the ratio printed.
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,12 +84,28 @@ int main(int argc, char** argv) {
         return 0;
     }
     const pinna::Upsampler upsampler;
+    const std::string reference_path = argc > 2 ? argv[2] : "";
+    std::optional<pinna::Upsampler> reference;
+    if (!reference_path.empty())
+        reference.emplace(reference_path);
     for (int level : {100, 19, 3}) {
         const pinna::HrirSet sparse =
             full.subset(pinna::lap_sparse_indices(full.directions(), level));
-        const double ms = median_ms([&] { (void)upsampler.upsample(sparse, full.directions()); });
-        std::printf("| upsampler.pt | upsample %zu -> %zu directions, as HRIRs | %.1f | %.2f |\n",
-                    sparse.measurements(), full.measurements(), ms, size_mb(upsampler.info().path));
+        const auto up = [&] { (void)upsampler.upsample(sparse, full.directions()); };
+        if (!reference) {
+            std::printf(
+                "| upsampler.pt | upsample %zu -> %zu directions, as HRIRs | %.1f | %.2f |\n",
+                sparse.measurements(), full.measurements(), median_ms(up),
+                size_mb(upsampler.info().path));
+            continue;
+        }
+        const std::vector<double> ms =
+            medians_ms({up, [&] { (void)reference->upsample(sparse, full.directions()); }});
+        std::printf(
+            "| upsampler.pt | upsample %zu -> %zu directions, as HRIRs | %.1f (reference %s %s: "
+            "%.1f, ratio %.2f) | %.2f |\n",
+            sparse.measurements(), full.measurements(), ms[0], reference->info().version.c_str(),
+            reference_path.c_str(), ms[1], ms[0] / ms[1], size_mb(upsampler.info().path));
     }
     const pinna::LatentCodec codec;
     const double encode_ms = median_ms([&] { (void)codec.encode(full); });
