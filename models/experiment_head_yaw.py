@@ -57,8 +57,7 @@ def main():
     fit = np.array([i for i in train if i not in tune])
     prior, yaw_cfg = TU.prior_for(son, hut, fit)
     shipped = tuple(yaw_cfg[:4])  # the shipped rule's spreads, from the 21 prior subjects
-    for k in ("mag_mean", "mag_basis_cf", "freq_basis", "mag_lam", "mag_chan_var", "itd_mean", "itd_basis",
-              "itd_lam"):
+    for k in TU.PRIOR_KEYS:
         params[k] = prior[k]
     params["lat_hp"] = np.zeros_like(params["lat_hp"])
     if "lvl_hp" in params:  # the level stage off too (its level fields hold the tuning subjects)

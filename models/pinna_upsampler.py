@@ -84,14 +84,81 @@ def _band_terms(Linv: torch.Tensor, bg: torch.Tensor, rg: torch.Tensor) -> Tuple
     return Wk, rg @ Linv.transpose(0, 1)
 
 
+def _normal_terms(Wk: torch.Tensor, v: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """A band's (Wk Wk^T, Wk v) from _band_terms' (Wk, v), in double precision."""
+    return (Wk @ Wk.transpose(0, 1)).double(), (Wk @ v.reshape(-1).to(Wk.dtype)).double()
+
+
+def _compressed_band(Linv: torch.Tensor, F: torch.Tensor, Zg: torch.Tensor,
+                     r: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """_band_terms and _normal_terms for a band whose basis is compressed along frequency:
+    the basis of channel (ear e, bin c) is sum_p F[e, c, p] Zg[e, p, k, s], with F [2, c, p]
+    the band's frequency basis (divided by the channels' deviations) and Zg [2, p, K, S]
+    its components at the measured directions; r [2, c, S] the prior residual (divided by
+    the deviations). The channels are summed out through F^T F, so the work grows with p,
+    not with the number of bins. Returns (Wk Wk^T [K, K], Wk v [K], A [K, 2*p*S] = Zg L^-T,
+    v [2, c, S] = r L^-T); A and v are what _compressed_coefficients needs."""
+    E = F.shape[0]
+    p = F.shape[2]
+    K = Zg.shape[2]
+    S = Zg.shape[3]
+    Zt = (Zg.reshape(E * p * K, S) @ Linv.to(Zg.dtype).transpose(0, 1)).reshape(E, p, K, S)
+    M = torch.bmm(F.transpose(1, 2), F)  # [2, p, p]
+    Y = torch.bmm(M, Zt.reshape(E, p, K * S)).reshape(E, p, K, S)
+    A = Zt.permute(2, 0, 1, 3).reshape(K, E * p * S)
+    gram = (Y.permute(2, 0, 1, 3).reshape(K, E * p * S) @ A.transpose(0, 1)).double()
+    v = r @ Linv.transpose(0, 1)
+    Fv = torch.bmm(F.transpose(1, 2).to(v.dtype), v)  # [2, p, S]
+    rhs = (A @ Fv.reshape(-1).to(A.dtype)).double()
+    return gram, rhs, A, v
+
+
+def _compressed_coefficients(Linv: torch.Tensor, F: torch.Tensor, A: torch.Tensor, v: torch.Tensor,
+                             w: torch.Tensor) -> torch.Tensor:
+    """_band_coefficients for a band of _compressed_band: (v - w W) L^-1, [2 * c, S]."""
+    E = F.shape[0]
+    p = F.shape[2]
+    S = v.shape[2]
+    T = (w.to(A.dtype) @ A).reshape(E, p, S)
+    u = v - torch.bmm(F, T).to(v.dtype)
+    return u.reshape(-1, S) @ Linv
+
+
 def _weights(terms: List[Tuple[torch.Tensor, torch.Tensor]], prior_var: torch.Tensor) -> torch.Tensor:
-    """Posterior mean of the shared weights from every band's (Wk, v)."""
+    """Posterior mean of the shared weights from every band's (Wk Wk^T, Wk v)."""
     A = torch.diag(1.0 / prior_var)
     b = torch.zeros(prior_var.shape[0], dtype=prior_var.dtype, device=prior_var.device)
-    for Wk, v in terms:
-        A = A + (Wk @ Wk.transpose(0, 1)).to(A.dtype)
-        b = b + (Wk @ v.reshape(-1).to(Wk.dtype)).to(b.dtype)
+    for gram, rhs in terms:
+        A = A + gram
+        b = b + rhs
     return torch.linalg.solve(A, b)
+
+
+def _joint_weights(terms: List[Tuple[torch.Tensor, torch.Tensor]], prior_var: torch.Tensor, shared_c: torch.Tensor,
+                   shared_var: torch.Tensor) -> List[torch.Tensor]:
+    """Posterior means of the bands' weights w_g = v_g + C_g u, with v_g ~ N(0, diag(
+    prior_var[g])) each band's own and u ~ N(0, diag(shared_var)) shared by all (shared_c
+    [G, K, J] = C), from every band's (Wk, v): the normal equations in (v, u) solved by
+    eliminating each band's v_g (K x K Cholesky factors) and then u (J x J). terms: each
+    band's (Wk Wk^T, Wk v)."""
+    J = shared_var.shape[0]
+    Su = torch.diag(1.0 / shared_var)
+    bu = torch.zeros(J, dtype=shared_var.dtype, device=shared_var.device)
+    Xs: List[torch.Tensor] = []
+    ys: List[torch.Tensor] = []
+    for g in range(len(terms)):
+        gram, rhs = terms[g]
+        Cg = shared_c[g]
+        L = torch.linalg.cholesky(gram + torch.diag(1.0 / prior_var[g]))
+        GC = gram @ Cg
+        X = torch.cholesky_solve(GC, L)
+        y = torch.cholesky_solve(rhs.unsqueeze(1), L).squeeze(1)
+        Su = Su + Cg.transpose(0, 1) @ GC - GC.transpose(0, 1) @ X
+        bu = bu + Cg.transpose(0, 1) @ rhs - GC.transpose(0, 1) @ y
+        Xs.append(X)
+        ys.append(y)
+    u = torch.linalg.solve(Su, bu)
+    return [ys[g] - Xs[g] @ u + shared_c[g] @ u for g in range(len(terms))]
 
 
 def _band_coefficients(Linv: torch.Tensor, Wk: torch.Tensor, v: torch.Tensor,
@@ -122,7 +189,7 @@ def _field_posterior(bs: torch.Tensor, r: torch.Tensor, prior_var: torch.Tensor,
     L = torch.linalg.cholesky(const + torch.exp((cos_ss - 1.0) / ell2) + nugget * eye)
     Linv = torch.linalg.solve_triangular(L, eye, upper=False)
     W, v = _band_terms(Linv, bs, r)
-    w = _weights([(W, v)], prior_var)
+    w = _weights([_normal_terms(W, v)], prior_var)
     k_ts = const + torch.exp((cos_ts - 1.0) / ell2)
     return w, _band_posterior(Linv, W, v, w, k_ts)
 
@@ -212,13 +279,29 @@ class Upsampler(torch.nn.Module):
         f64 = torch.float64
         # magnitude prior: mean [C, 2*bins]; basis stored compressed along frequency:
         # basis = basis_cf [K, C, 2, P] @ freq_basis [P, bins], kept as
-        # mag_basis_kepc [K, 2, P, C] (one GEMM takes it to the measured directions, and
-        # one matrix-vector product weights it)
+        # mag_basis_pkec [P, K, 2, C] (one GEMM takes it to the measured directions, and a
+        # band's frequency components are a contiguous block to weight)
         self.register_buffer("mag_mean", torch.as_tensor(p["mag_mean"], dtype=torch.float32))
         basis_cf = torch.as_tensor(p["mag_basis_cf"], dtype=torch.float32)
-        self.register_buffer("mag_basis_kepc", basis_cf.permute(0, 2, 3, 1).contiguous())
+        self.register_buffer("mag_basis_pkec", basis_cf.permute(3, 0, 2, 1).contiguous())
         self.register_buffer("freq_basis", torch.as_tensor(p["freq_basis"], dtype=torch.float32))
-        self.register_buffer("mag_lam", torch.as_tensor(p["mag_lam"], dtype=f64))
+        # The components' prior variances: [K] for one weight vector shared by every band,
+        # or [G, K] for a set of components per band (v1.4.0 on: each band's principal
+        # components, their weights solved band by band); mag_comp_band [P] then names the
+        # band of each frequency component (the frequency basis is zero outside it).
+        lam = torch.as_tensor(p["mag_lam"], dtype=f64)
+        if lam.dim() == 1:
+            lam = lam.unsqueeze(0)
+        self.register_buffer("mag_lam", lam)
+        n_comp = basis_cf.shape[3]
+        comp_band = torch.as_tensor(p.get("mag_comp_band", torch.zeros(n_comp)), dtype=torch.long)
+        self.register_buffer("mag_comp_band", comp_band)
+        # components shared by the bands, written in each band's: [G, K, J], their
+        # variances [J] and their prior scale per level (mag_shared_hp [levels, 1]; 0: none)
+        self.register_buffer("mag_shared_c", torch.as_tensor(p.get("mag_shared_c", torch.zeros(1, 1, 1)), dtype=f64))
+        self.register_buffer("mag_shared_lam", torch.as_tensor(p.get("mag_shared_lam", torch.ones(1)), dtype=f64))
+        self.register_buffer("mag_shared_hp", torch.as_tensor(
+            p.get("mag_shared_hp", torch.zeros(len(p["hp_counts"]), 1)), dtype=f64).reshape(-1, 1))
         chan_var = torch.as_tensor(p["mag_chan_var"], dtype=f64)
         self.register_buffer("mag_chan_var", chan_var)
         band = torch.as_tensor(p["mag_chan_band"], dtype=torch.long)
@@ -230,6 +313,21 @@ class Upsampler(torch.nn.Module):
         G = int(per_ear[0].max().item()) + 1
         self.band_lo: List[int] = [int((per_ear[0] < g).sum().item()) for g in range(G)]
         self.band_hi: List[int] = [int((per_ear[0] <= g).sum().item()) for g in range(G)]
+        # the weight group of each band and the frequency components [comp_lo, comp_hi) of
+        # each group
+        Gw = lam.shape[0]
+        if Gw != 1 and Gw != G:
+            raise ValueError("mag_lam: expected [K] or [bands, K]")
+        if comp_band.shape[0] != n_comp or not bool((comp_band[1:] >= comp_band[:-1]).all()) \
+                or int(comp_band.min().item()) != 0 or int(comp_band.max().item()) != Gw - 1:
+            raise ValueError("mag_comp_band: expected ascending runs of components, one per weight group")
+        self.group_of_band: List[int] = [g if Gw > 1 else 0 for g in range(G)]
+        self.comp_lo: List[int] = [int((comp_band < q).sum().item()) for q in range(Gw)]
+        self.comp_hi: List[int] = [int((comp_band <= q).sum().item()) for q in range(Gw)]
+        sc = self.mag_shared_c
+        if bool((self.mag_shared_hp > 0).any()) and (Gw != G or sc.shape[0] != G or sc.shape[1] != lam.shape[1]
+                                                     or sc.shape[2] != self.mag_shared_lam.shape[0]):
+            raise ValueError("mag_shared_c: expected [bands, K, J] with a weight group per band")
         # each channel's standard deviation, and the frequency basis divided by it per ear
         sd = torch.sqrt(chan_var).reshape(2, self.bins)
         self.register_buffer("mag_chan_sd", sd)
@@ -423,18 +521,17 @@ class Upsampler(torch.nn.Module):
         nm = (self.mag_order + 1) * (self.mag_order + 1)
         ni = (self.itd_order + 1) * (self.itd_order + 1)
 
-        # magnitudes: the basis at the measured directions, rows (ear, p, k), columns s
+        # magnitudes: the basis at the measured directions, [P, K, ear, S]
         # (the compressed basis stays in single precision: its products are converted)
         # The basis products (most of the work for many measured directions) are computed in
         # single precision; the weights' system, the residuals and the posterior in double.
-        B = self.mag_basis_kepc
-        K = B.shape[0]
-        P = B.shape[2]
+        B = self.mag_basis_pkec
+        P = B.shape[0]
+        K = B.shape[1]
         C = B.shape[3]
         nb = self.bins
         Ys = Ys_all[:, :nm]
-        Z = (B.reshape(K * 2 * P, C) @ Ys.float().transpose(0, 1)).reshape(K, 2, P, S)
-        Z = Z.permute(1, 2, 0, 3).reshape(2, P, K * S)
+        Z = (B.reshape(P * K * 2, C) @ Ys.float().transpose(0, 1)).reshape(P, K, 2, S)
         mean_c = self.mag_mean.double()
         # prior residual divided by the deviations, rows (ear, bin)
         r0 = (meas_db.double().reshape(S, 2 * nb) - Ys @ mean_c).transpose(0, 1).reshape(2, nb, S)
@@ -444,19 +541,46 @@ class Upsampler(torch.nn.Module):
         nugget = hm[2]
         Linvs: List[torch.Tensor] = []
         terms: List[Tuple[torch.Tensor, torch.Tensor]] = []
+        band_av: List[Tuple[torch.Tensor, torch.Tensor]] = []
         for g in range(len(self.band_lo)):
             lo = self.band_lo[g]
             hi = self.band_hi[g]
+            q = self.group_of_band[g]
+            plo = self.comp_lo[q]
+            phi = self.comp_hi[q]
             ell = hm[3] * self.mag_ell[g]
             L = torch.linalg.cholesky(const + torch.exp((cos_ss - 1.0) / (ell * ell)) + nugget * eye)
             Linv = torch.linalg.solve_triangular(L, eye, upper=False)
-            bg = torch.bmm(self.freq_basis_scaled_t[:, lo:hi, :], Z)  # [2, c, K*S], single
-            n = 2 * (hi - lo)
-            terms.append(_band_terms(Linv, bg.reshape(n, K, S), r0[:, lo:hi, :].reshape(n, S)))
+            Zg = Z[plo:phi].permute(2, 0, 1, 3).contiguous()  # [2, p, K, S]
+            gram, rhs, Ag, vg = _compressed_band(Linv, self.freq_basis_scaled_t[:, lo:hi, plo:phi], Zg,
+                                                 r0[:, lo:hi, :])
+            terms.append((gram, rhs))
+            band_av.append((Ag, vg))
             Linvs.append(Linv)
-        w = _weights(terms, hm[0] * self.mag_lam)
-        wb = (w.float() @ B.reshape(K, 2 * P * C)).double().reshape(2, P, C)
-        coef = torch.matmul(wb.transpose(1, 2), self.freq_basis.double())  # [2, C, bins]
+        # the weights of each group, from the terms of its bands (with components shared by
+        # the bands, all at once)
+        ws: List[torch.Tensor] = []
+        shared_scale = float(self._hp(self.mag_shared_hp, S)[0])
+        if shared_scale > 0.0:
+            ws = _joint_weights(terms, hm[0] * self.mag_lam, self.mag_shared_c, shared_scale * self.mag_shared_lam)
+        else:
+            for q in range(len(self.comp_lo)):
+                group: List[Tuple[torch.Tensor, torch.Tensor]] = []
+                for g in range(len(self.band_lo)):
+                    if self.group_of_band[g] == q:
+                        group.append(terms[g])
+                ws.append(_weights(group, hm[0] * self.mag_lam[q]))
+        coef = torch.zeros(2, C, nb, dtype=torch.float64, device=ms.device)
+        for q in range(len(self.comp_lo)):
+            wq = ws[q]
+            plo = self.comp_lo[q]
+            phi = self.comp_hi[q]
+            # one weight vector against each of the p components' [K, 2C] slices (bmm: matmul
+            # would transpose a copy of the whole basis first)
+            wb = torch.bmm(wq.float().reshape(1, 1, K).expand(phi - plo, 1, K),
+                           B[plo:phi].reshape(phi - plo, K, 2 * C)).reshape(phi - plo, 2 * C).double()
+            coef = coef + torch.matmul(wb.reshape(phi - plo, 2, C).permute(1, 2, 0),
+                                       self.freq_basis[plo:phi, :].double())  # [2, C, bins]
         coef = mean_c + coef.transpose(0, 1).reshape(C, 2 * nb)
         # the prior mean and weighted basis at the targets, [T, ear, bin], in single precision
         # (values of tens of dB: errors of about 1e-5 dB), in the output's layout
@@ -466,10 +590,12 @@ class Upsampler(torch.nn.Module):
             hi = self.band_hi[g]
             ell = hm[3] * self.mag_ell[g]
             k_ts = const + torch.exp((cos_ts - 1.0) / (ell * ell))
-            Wk, v = terms[g]
+            q = self.group_of_band[g]
+            Ag, vg = band_av[g]
             # the residual field at the targets (times the deviations, taken in on the
             # measured side), in single precision: a few dB, errors of about 1e-6 dB
-            a = _band_coefficients(Linvs[g], Wk, v, w) * self.mag_chan_sd[:, lo:hi].reshape(-1, 1)
+            a = _compressed_coefficients(Linvs[g], self.freq_basis_scaled_t[:, lo:hi, self.comp_lo[q]:self.comp_hi[q]],
+                                         Ag, vg, ws[q]) * self.mag_chan_sd[:, lo:hi].reshape(-1, 1)
             res = (a.float() @ k_ts.float().transpose(0, 1)).reshape(2, hi - lo, T)
             db[:, :, lo:hi] += res.permute(2, 0, 1)
 

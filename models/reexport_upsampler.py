@@ -18,6 +18,8 @@ def params_of(m):
     b = dict(m.named_buffers())
     if "mag_basis_cf" in b:
         basis_cf = b["mag_basis_cf"]
+    elif "mag_basis_pkec" in b:
+        basis_cf = b["mag_basis_pkec"].permute(1, 3, 2, 0)
     elif "mag_basis_kepc" in b:
         basis_cf = b["mag_basis_kepc"].permute(0, 3, 1, 2)
     else:
@@ -27,6 +29,9 @@ def params_of(m):
                                    "itd_chan_var", "itd_ell")}
     p.update(mag_basis_cf=basis_cf.numpy(), hp_counts=torch.exp(b["hp_log_counts"]).round().numpy(),
              mag_order=m.mag_order, itd_order=m.itd_order, bins=m.bins)
+    for k in ("mag_comp_band", "mag_shared_c", "mag_shared_lam", "mag_shared_hp"):
+        if k in b:
+            p[k] = b[k].numpy()
     if "yaw_cfg" in b:
         p.update(yaw_cfg=b["yaw_cfg"].numpy())
     if "lat_mean" in b:
