@@ -53,11 +53,24 @@ MAG_ORDER = 16
 # 7.1 / 11.8 / 14.2 / 15.1 (14) -> 7.1 / 12.1 / 15.0 / 15.3 (16).
 ITD_ORDER = 14
 SH_REG = 1e-5
-K_MAG = 64
+# The magnitude prior's principal components: since v1.4.0 a set of K_MAG per frequency
+# band (BAND_EDGES_HZ, the residual GP's bands), each band's weights solved on their own,
+# each band's components compressed along frequency to P_FREQ_BAND of its own. Up to
+# v1.3.0, 64 components of whole spectra with one weight vector for all bands, compressed
+# to 40. On the inner split's tuning subjects (GridEvaluator, the v1.0.0 hyperparameters with
+# alpha x2), LSD from 100 / 19 / 5 / 3 directions went 2.371 / 3.277 / 4.037 / 3.964 dB ->
+# 2.349 / 3.235 / 4.028 / 3.944 (64 per band), 2.343 / 3.223 / 4.024 / 3.929 (128 per
+# band; uncompressed 2.343 / 3.227 / 4.025 / 3.922).
+K_MAG = 128
 K_ITD = 16
-P_FREQ = 40
+P_FREQ_BAND = [8, 8, 10, 14]
+# Components shared by the bands (v1.4.0): the first K_SHARED principal components of
+# whole spectra (v1.3.0's basis), written in each band's components, with their own prior
+# scale per level (train_upsampler_shared.py): the bands' weights then move together
+# where few directions are measured.
+K_SHARED = 64
 BAND_EDGES_HZ = [4000.0, 8000.0, 12000.0]
-VERSION = "1.3.0-gp"  # the GP alone; train_upsampler_latent.py adds the latent stage (1.3.0)
+VERSION = "1.4.0-gp"  # the GP alone; train_upsampler_latent.py adds the latent stage (1.4.0)
 HUTUBS_WEIGHT = 0.7  # weight of HUTUBS deviations in the PCA (chosen on the inner split)
 # The head-yaw stage (estimate_yaw's cfg: prior sd of the yaw in degrees, sd of the ITD
 # scale, sd of the ITD offset in us, ITD noise sd in us, largest yaw, step). On sparse
@@ -218,6 +231,20 @@ def prior_for(son, hut, idx, hw=HUTUBS_WEIGHT):
     return build_prior(smag[sel], sitd[sel], hmag, hitd, db_grid[idx], hw), yaw_cfg
 
 
+# the module parameters that prior_for / build_prior make
+PRIOR_KEYS = ("mag_mean", "mag_basis_cf", "freq_basis", "mag_lam", "mag_comp_band", "mag_shared_c",
+              "mag_shared_lam", "mag_chan_var", "itd_mean", "itd_basis", "itd_lam")
+
+
+def gp_alone(params, codec, prior, yaw_cfg):
+    """The archive's module with another prior and yaw cfg, its latent and level stages off."""
+    p = dict(params)
+    p.update({k: prior[k] for k in PRIOR_KEYS})
+    p.update(lat_hp=np.zeros((len(params["hp_counts"]), 4)), lvl_hp=np.zeros((len(params["hp_counts"]), 5)),
+             yaw_cfg=np.array(yaw_cfg))
+    return Upsampler(p, codec).eval()
+
+
 def pca(rows, k):
     u, s, vt = np.linalg.svd(rows, full_matrices=False)
     k = min(k, len(s) - 1)
@@ -231,12 +258,29 @@ def build_prior(son_mag, son_itd, hut_mag, hut_itd, son_db_grid, hutubs_weight):
     rows = [son_mag - mag_mean]
     if hutubs_weight > 0:
         rows.append(hutubs_weight * (hut_mag - hut_mag.mean(0)))
-    rows = np.concatenate(rows).reshape(-1, C * 2 * P.BINS)
-    vt, lam = pca(rows, K_MAG)
-    basis = vt.reshape(-1, C, 2, P.BINS)
-    # frequency compression of the basis
-    fb = np.linalg.svd(basis.reshape(-1, P.BINS), full_matrices=False)[2][:P_FREQ]
-    basis_cf = basis @ fb.T
+    rows = np.concatenate(rows).reshape(-1, C, 2, P.BINS)
+    # per band: its principal components, compressed along frequency (a frequency basis
+    # that is zero outside the band)
+    band = band_of_bins()
+    fb = np.zeros((sum(P_FREQ_BAND), P.BINS))
+    basis_cf = np.zeros((K_MAG, C, 2, sum(P_FREQ_BAND)))
+    lam = np.zeros((len(P_FREQ_BAND), K_MAG))
+    comp_band = np.repeat(np.arange(len(P_FREQ_BAND)), P_FREQ_BAND)
+    vt_all, lam_shared = pca(rows.reshape(len(rows), -1), K_SHARED)
+    vt_all = vt_all.reshape(-1, C, 2, P.BINS)
+    shared_c = np.zeros((len(P_FREQ_BAND), K_MAG, len(vt_all)))
+    for g, pg in enumerate(P_FREQ_BAND):
+        bins = np.flatnonzero(band == g)
+        vt, lam_g = pca(rows[:, :, :, bins].reshape(len(rows), -1), K_MAG)
+        # the shared components in this band's components
+        shared_c[g, :len(vt)] = vt @ vt_all[:, :, :, bins].reshape(len(vt_all), -1).T
+        basis = vt.reshape(-1, C, 2, len(bins))
+        fb_g = np.linalg.svd(basis.reshape(-1, len(bins)), full_matrices=False)[2][:pg]
+        cols = np.flatnonzero(comp_band == g)
+        fb[np.ix_(cols, bins)] = fb_g
+        basis_cf[:len(vt), :, :, cols] = basis @ fb_g.T
+        lam[g, :len(vt)] = lam_g
+        lam[g, len(vt):] = lam_g[-1] * 1e-6  # (fewer subjects than components: unused)
     itd_mean = son_itd.mean(0)
     irows = [son_itd - itd_mean]
     if hutubs_weight > 0:
@@ -244,12 +288,15 @@ def build_prior(son_mag, son_itd, hut_mag, hut_itd, son_db_grid, hutubs_weight):
     ivt, ilam = pca(np.concatenate(irows), K_ITD)
     # per-channel variance of the subjects' deviations from the mean on the grid
     chan_var = ((son_db_grid - son_db_grid.mean(0)) ** 2).mean(axis=(0, 1))
-    return dict(mag_mean=mag_mean, mag_basis_cf=basis_cf, freq_basis=fb, mag_lam=lam,
+    return dict(mag_mean=mag_mean, mag_basis_cf=basis_cf, freq_basis=fb, mag_lam=lam, mag_comp_band=comp_band,
+                mag_shared_c=shared_c, mag_shared_lam=lam_shared,
                 itd_mean=itd_mean, itd_basis=ivt, itd_lam=ilam, mag_chan_var=chan_var)
 
 
 class GridEvaluator:
-    """Runs the GP posterior on the SONICOM grid with precomputed basis values."""
+    """Runs the GP posterior on the SONICOM grid with precomputed basis values, in the SOFA
+    frame (no yaw stage) and without the components shared by the bands (mag_shared_hp):
+    for experiment_residual_mlp.py; what the archive does is ModelEvaluator / gp_alone."""
 
     def __init__(self, son, prior):
         self.son = son
@@ -258,25 +305,36 @@ class GridEvaluator:
         Ym = SH.real_sh(U, MAG_ORDER)
         self.Ym = Ym
         bc = torch.as_tensor(prior["mag_basis_cf"])
-        self.Bm = torch.einsum("nc,kcep,pb->kneb", Ym, bc, torch.as_tensor(prior["freq_basis"])).reshape(
-            bc.shape[0], len(U), -1)
+        fb = torch.as_tensor(prior["freq_basis"])
+        self.band = torch.as_tensor(np.concatenate([band_of_bins()] * 2))
+        # per weight group (one, or one per band): its channels and its basis there [K, M, c]
+        lam = np.asarray(prior["mag_lam"])
+        self.lam = lam.reshape(1, -1) if lam.ndim == 1 else lam
+        comp = np.asarray(prior.get("mag_comp_band", np.zeros(fb.shape[0], int)))
+        self.groups = []
+        for q in range(len(self.lam)):
+            cols = torch.as_tensor(np.flatnonzero(comp == q))
+            ch = self.band == q if len(self.lam) > 1 else torch.ones_like(self.band, dtype=torch.bool)
+            Bq = torch.einsum("nc,kcep,pb->kneb", Ym, bc[:, :, :, cols], fb[cols]).reshape(bc.shape[0], len(U), -1)
+            self.groups.append((ch, Bq[:, :, ch].contiguous()))
         self.Yi = SH.real_sh(U, ITD_ORDER)
         self.Bi = torch.einsum("nc,kc->kn", self.Yi, torch.as_tensor(prior["itd_basis"])).unsqueeze(2)
         self.prior = prior
-        self.band = torch.as_tensor(np.concatenate([band_of_bins()] * 2))
 
     def mag(self, subj_db, S, hp):
         S_t = torch.as_tensor(S)
         ys = torch.as_tensor(subj_db.reshape(len(subj_db), -1)[S], dtype=torch.float64)
         g = len(BAND_EDGES_HZ) + 1
         mu = self.Ym @ torch.as_tensor(self.prior["mag_mean"])
-        w, res = _gp_solve(ys, mu[S_t], self.Bm[:, S_t], self.cos[S_t][:, S_t], self.cos[:, S_t],
-                           torch.as_tensor(hp["alpha"] * self.prior["mag_lam"]),
-                           torch.as_tensor(self.prior["mag_chan_var"]), self.band,
-                           torch.as_tensor(hp["ell"], dtype=torch.float64),
-                           torch.full((g,), hp["const"], dtype=torch.float64),
-                           torch.full((g,), hp["nugget"], dtype=torch.float64))
-        out = mu + torch.einsum("k,kmj->mj", w, self.Bm) + res
+        chan_var = torch.as_tensor(self.prior["mag_chan_var"])
+        out = mu.clone()
+        for q, (ch, Bq) in enumerate(self.groups):
+            w, res = _gp_solve(ys[:, ch], mu[S_t][:, ch], Bq[:, S_t], self.cos[S_t][:, S_t], self.cos[:, S_t],
+                               torch.as_tensor(hp["alpha"] * self.lam[q]), chan_var[ch], self.band[ch],
+                               torch.as_tensor(hp["ell"], dtype=torch.float64),
+                               torch.full((g,), hp["const"], dtype=torch.float64),
+                               torch.full((g,), hp["nugget"], dtype=torch.float64))
+            out[:, ch] += torch.einsum("k,kmj->mj", w, Bq) + res
         return out.numpy().reshape(-1, 2, P.BINS)
 
     def itd(self, subj_itd_us, S, hp):
@@ -298,7 +356,7 @@ def round_itd_us(itd_us):
     return np.rint(itd_us * 1e-6 * P.FS_HZ) / P.FS_HZ * 1e6
 
 
-MAG_CANDIDATES = dict(alpha=[0.01, 0.03, 0.1, 0.3, 1.0], const=[0.1, 0.3, 1.0, 3.0],
+MAG_CANDIDATES = dict(alpha=[0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0], const=[0.1, 0.3, 1.0, 3.0],
                       nugget=[0.03, 0.1, 0.3, 1.0, 3.0], ell=[0.6, 0.8, 1.0, 1.25, 1.6, 2.0])
 ITD_CANDIDATES = dict(alpha=[0.1, 0.3, 1.0, 3.0, 10.0], const=[0.1, 0.3, 1.0, 3.0],
                       nugget=[0.01, 0.03, 0.1, 0.3, 1.0], ell=[0.6, 0.8, 1.0, 1.25, 1.6, 2.0])
@@ -333,13 +391,17 @@ class ModelEvaluator:
         return db.numpy().astype(np.float64), itd.numpy().astype(np.float64) * 1e6
 
 
-def model_params(prior, mag_hp, itd_hp, yaw_cfg):
+def model_params(prior, mag_hp, itd_hp, yaw_cfg, mag_shared_hp=None):
     """The module's parameters (without the latent stage) from a prior, the
-    hyperparameter tables (rows: the LAP levels in ascending order) and the yaw stage's cfg."""
-    return dict(
+    hyperparameter tables (rows: the LAP levels in ascending order), the yaw stage's cfg and
+    the shared components' scales (train_upsampler_shared.py; none when not given)."""
+    if mag_shared_hp is None:
+        mag_shared_hp = np.zeros((len(P.LAP_LEVELS), 1))
+    return dict(mag_shared_hp=np.asarray(mag_shared_hp),
         mag_order=MAG_ORDER, itd_order=ITD_ORDER, bins=P.BINS,
         mag_mean=prior["mag_mean"], mag_basis_cf=prior["mag_basis_cf"], freq_basis=prior["freq_basis"],
-        mag_lam=prior["mag_lam"], mag_chan_var=prior["mag_chan_var"],
+        mag_lam=prior["mag_lam"], mag_comp_band=prior["mag_comp_band"], mag_chan_var=prior["mag_chan_var"],
+        mag_shared_c=prior["mag_shared_c"], mag_shared_lam=prior["mag_shared_lam"],
         mag_chan_band=np.concatenate([band_of_bins()] * 2), mag_ell=np.array(MAG_ELL_BASE),
         hp_counts=np.array(sorted(P.LAP_LEVELS), float), mag_hp=mag_hp, itd_hp=itd_hp,
         itd_mean=prior["itd_mean"], itd_basis=prior["itd_basis"], itd_lam=prior["itd_lam"],
@@ -363,12 +425,16 @@ def level_score(son, ev, subjects, level, hp, kind):
     return float(np.mean(out))
 
 
-def tune(son, ev, subjects, kind, quick=False):
-    """Coordinate descent over the candidate lists, separately for each LAP level."""
+def tune(son, ev, subjects, kind, quick=False, start=None):
+    """Coordinate descent over the candidate lists, separately for each LAP level, from
+    start[level] (a dict of HP_KEYS) or fixed values."""
     cands = MAG_CANDIDATES if kind == "mag" else ITD_CANDIDATES
     table = {}
     for level in P.LAP_LEVELS:
-        hp = dict(alpha=0.1 if kind == "mag" else 1.0, const=1.0, nugget=0.3 if kind == "mag" else 0.1, ell=1.0)
+        if start is not None:
+            hp = dict(start[level])
+        else:
+            hp = dict(alpha=0.1 if kind == "mag" else 1.0, const=1.0, nugget=0.3 if kind == "mag" else 0.1, ell=1.0)
         best = level_score(son, ev, subjects, level, hp, kind)
         for _ in range(0 if quick else 2):
             for key in HP_KEYS:
@@ -390,6 +456,9 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "upsampler.pt"))
     ap.add_argument("--hp-from", default=None,
                     help="take the GP's hyperparameters from this archive's meta.json instead of tuning them")
+    ap.add_argument("--retune-mag", action="store_true",
+                    help="with --hp-from: tune the magnitudes' hyperparameters again on the inner split, "
+                         "starting from the archive's (the ITD's are kept)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     np.random.seed(0)
@@ -415,6 +484,13 @@ def main():
         tab_itd = {c: (tr["inner_tune_itd_err_us"][str(c)], dict(zip(HP_KEYS, row)))
                    for c, row in zip(tr["hp_counts"], tr["itd_hp"])}
         print("hyperparameters from", args.hp_from, flush=True)
+        if args.retune_mag:
+            fit_prior, fit_yaw_cfg = prior_for(son, hut, fit, hw)
+            counts = sorted(P.LAP_LEVELS)
+            rows = [np.array([[tab[c][1][k] for k in HP_KEYS] for c in counts]) for tab in (tab_mag, tab_itd)]
+            ev = ModelEvaluator(son, model_params(fit_prior, *rows, fit_yaw_cfg), codec)
+            tab_mag = tune(son, ev, inner, "mag", args.quick, start={c: tab_mag[c][1] for c in counts})
+            print(f"magnitudes tuned again in {time.time() - t0:.0f} s", flush=True)
     else:
         start = np.array([[0.1, 1.0, 0.3, 1.0]] * len(P.LAP_LEVELS)), np.array([[1.0, 1.0, 0.1, 1.0]] * len(P.LAP_LEVELS))
         fit_prior, fit_yaw_cfg = prior_for(son, hut, fit, hw)
@@ -468,7 +544,7 @@ def main():
                       mag_hp=mag_hp.tolist(), itd_hp=itd_hp.tolist(),
                       inner_tune_lsd_db={c: tab_mag[c][0] for c in counts},
                       inner_tune_itd_err_us={c: tab_itd[c][0] for c in counts},
-                      hyperparameters_from=os.path.basename(args.hp_from) if args.hp_from else "tuned",
+                      hyperparameters_from=(os.path.basename(args.hp_from) + (", magnitudes tuned again" if args.retune_mag else "")) if args.hp_from else "tuned",
                       head_yaw=dict(cfg=yaw_cfg, fit_cfg=YAW_FIT_CFG, align_rounds=ALIGN_ROUNDS,
                                     sonicom_train_yaw_deg={int(son["ids"][i]): round(float(son_yaws[i]), 2)
                                                            for i in train},

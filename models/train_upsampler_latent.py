@@ -94,21 +94,24 @@ def main():
     def with_mirror(idx):
         return np.concatenate([idx, idx + ns])
 
-    db_grid = db.reshape(ns, M, -1)
     counts = sorted(P.LAP_LEVELS)
-    mag_hp = {c: dict(zip(TU.HP_KEYS, params["mag_hp"][i])) for i, c in enumerate(counts)}
 
     def aligned(prior_subjects):
         return TU.aligned_sh_coefs(son, hut, prior_subjects, f"sh_aligned_{len(prior_subjects)}.npz")
 
+    unit = torch.tensor(son["unit"], dtype=torch.float32)
+
     def gp_estimates(prior_subjects, subjects, level):
-        smag, sitd, hmag, hitd, _, _ = aligned(prior_subjects)
-        prior = TU.build_prior(smag[with_mirror(prior_subjects)], sitd[with_mirror(prior_subjects)],
-                               hmag, hitd, db_grid[prior_subjects], TU.HUTUBS_WEIGHT)
-        ev = TU.GridEvaluator(son, prior)
+        # the archive's GP (in the head's frame, with its shared components) with a prior
+        # made from prior_subjects (since v1.4.0; GridEvaluator's GP before)
+        model = TU.gp_alone(params, codec, *TU.prior_for(son, hut, prior_subjects))
         S = P.lap_subset(son["az"], son["el"], level)
-        h = dict(mag_hp[level], ell=list(mag_hp[level]["ell"] * np.array(TU.MAG_ELL_BASE)))
-        return [ev.mag(db[s], S, h) for s in subjects]
+        out = []
+        for s in subjects:
+            with torch.no_grad():
+                est = model(unit[S], torch.tensor(son["db"][s][S]), torch.tensor(son["itd"][s][S]), unit)[0]
+            out.append(est.numpy().astype(np.float64))
+        return out
 
     field_fit = LatentField(codec, son["unit"], both, with_mirror(fit), aligned(fit)[4])
     table = {}
@@ -135,7 +138,7 @@ def main():
     model = torch.jit.script(Upsampler(params, codec))
     model.eval()
     meta = json.loads(meta_text)
-    meta["version"] = "1.3.0"
+    meta["version"] = "1.4.0"
     meta["description"] = (meta["description"] + " Latent stage: the autoencoder's codes interpolated by a GP "
                            "in its latent space, decoded and blended with the GP's dB magnitudes.")
     meta["training"]["latent_stage"] = dict(

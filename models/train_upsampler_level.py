@@ -132,7 +132,7 @@ def main():
     # the module as trained without the tuning subjects (GP prior, yaw spreads, latent field)
     ys, yh = aligned(fit)[4:]
     prior, yaw_cfg = TU.prior_for(son, hut, fit)
-    fit_params = TU.model_params(prior, params["mag_hp"], params["itd_hp"], yaw_cfg)
+    fit_params = TU.model_params(prior, params["mag_hp"], params["itd_hp"], yaw_cfg, params.get("mag_shared_hp"))
     with torch.no_grad():
         enc = lambda x: codec.encode(torch.tensor(np.ascontiguousarray(x, dtype=np.float32).reshape(-1, P.BINS)))
         codes = np.concatenate([enc(db).numpy(), enc(mdb).numpy()]).astype(np.float64).reshape(2 * ns, M, -1)
@@ -179,7 +179,7 @@ def main():
     model = torch.jit.script(Upsampler(params, codec))
     model.eval()
     meta = json.loads(meta_text)
-    meta["version"] = "1.3.0"
+    meta["version"] = "1.4.0"
     meta["description"] = (meta["description"].split(" Level stage:")[0] + " Level stage: each ear's broadband level "
                            "interpolated by its own GP, the spectra moved towards it.")
     meta["training"]["level_stage"] = dict(
