@@ -251,7 +251,12 @@ TEST_CASE("Upsampler::upsample renders what the model predicts", "[upsampler][da
     CHECK(dense.direction(3).azimuth_deg == targets[3].azimuth_deg);
 
     // Rendering keeps the predicted magnitudes (minimum phase, cut at 256 taps) and the
-    // predicted ITD in whole samples.
+    // predicted ITD in whole samples. The ITD is read back by the metric's estimator (3 kHz
+    // low-pass, envelope cross-correlation), which can read a lateral direction's ITD a
+    // sample off the rendered delays: the two ears' minimum-phase responses differ in
+    // shape, so their envelopes do not peak the same time after their onsets (v1.4.0 on
+    // P0004 from 19: 13 samples read where 12.14 was predicted, 1 of 114). So: every ITD
+    // within a sample, and at most one in fifty off by one.
     const MagnitudeItd predicted = model.predict(magnitude_itd(sparse), targets);
     const MagnitudeItd rendered = magnitude_itd(dense);
     double lsd_sum = 0.0;
@@ -268,12 +273,13 @@ TEST_CASE("Upsampler::upsample renders what the model predicts", "[upsampler][da
         const double want = std::round(predicted.itd_s[m] * 44100.0);
         const double got = rendered.itd_s[m] * 44100.0;
         itd_off += std::fabs(want - got) > 0.5;
+        CHECK(std::fabs(want - got) < 1.5);
     }
     const double lsd = lsd_sum / (2.0 * targets.size());
     INFO("LSD rendered vs predicted " << lsd << " dB; " << itd_off << " of " << targets.size()
                                       << " ITDs off");
     CHECK(lsd < 0.3);
-    CHECK(itd_off == 0);
+    CHECK(itd_off * 50 <= targets.size());
 
     // The base delay keeps onsets where the measured ones are (SONICOM: about 20 samples).
     const OnsetOptions onset;
