@@ -60,8 +60,11 @@ SH_REG = 1e-5
 # to 40. On the inner split's tuning subjects (GridEvaluator, the v1.0.0 hyperparameters with
 # alpha x2), LSD from 100 / 19 / 5 / 3 directions went 2.371 / 3.277 / 4.037 / 3.964 dB ->
 # 2.349 / 3.235 / 4.028 / 3.944 (64 per band), 2.343 / 3.223 / 4.024 / 3.929 (128 per
-# band; uncompressed 2.343 / 3.227 / 4.025 / 3.922).
-K_MAG = 128
+# band; uncompressed 2.343 / 3.227 / 4.025 / 3.922). 64 per band is shipped: with all
+# stages, through the C++ CLI, 128 per band was 0.001 - 0.015 dB better on the validation
+# subjects but 1.14 - 1.17x slower from 3 and 19 directions, at twice the size
+# (models/upsampler.md, "Per-band components").
+K_MAG = 64
 K_ITD = 16
 P_FREQ_BAND = [8, 8, 10, 14]
 # Components shared by the bands (v1.4.0): the first K_SHARED principal components of
