@@ -55,3 +55,19 @@ function(pinna_library name)
   target_include_directories(${name}_static PUBLIC ${PROJECT_SOURCE_DIR}/include)
   pinna_target_defaults(${name}_static)
 endfunction()
+
+# pinna_pytests(PREFIX label PYTHON interpreter DIR folder ENVIRONMENT env...)
+# Each DIR/test_*.py becomes the ctest PREFIX/<name>, run by PYTHON's pytest in the current
+# binary folder, labelled PREFIX, with ENVIRONMENT (a list of NAME=value).
+function(pinna_pytests)
+  cmake_parse_arguments(ARG "" "PREFIX;PYTHON;DIR" "ENVIRONMENT" ${ARGN})
+  file(GLOB tests CONFIGURE_DEPENDS ${ARG_DIR}/test_*.py)
+  foreach(test IN LISTS tests)
+    get_filename_component(name ${test} NAME_WE)
+    add_test(NAME ${ARG_PREFIX}/${name}
+             COMMAND ${ARG_PYTHON} -m pytest -q -rs -p no:cacheprovider ${test}
+             WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+    set_tests_properties(${ARG_PREFIX}/${name} PROPERTIES LABELS ${ARG_PREFIX} TIMEOUT 300
+                                                          ENVIRONMENT "${ARG_ENVIRONMENT}")
+  endforeach()
+endfunction()
