@@ -357,6 +357,12 @@ class Upsampler(torch.nn.Module):
         self.register_buffer("lat_hp", torch.as_tensor(p.get("lat_hp", torch.zeros(len(p["hp_counts"]), 4)), dtype=f64))
         if self.lat_mean.shape[0] != nl or self.lat_mean.shape[1] != 2 * latent:
             raise ValueError("lat_mean: expected [(lat_order + 1)^2, 2 * latent]")
+        # The blend weight per frequency band (v1.4.1 on): lat_band_w rows = hp_counts,
+        # columns = the residual GP's bands; without it (no rows) every band takes lat_hp's.
+        self.register_buffer("lat_band_w", torch.as_tensor(p.get("lat_band_w", torch.zeros(0, G)), dtype=f64))
+        if self.lat_band_w.shape[1] != G or (self.lat_band_w.shape[0] != 0
+                                             and self.lat_band_w.shape[0] != self.lat_hp.shape[0]):
+            raise ValueError("lat_band_w: expected [levels, bands]")
         # The level stage (train_upsampler_level.py): each ear's broadband level (dB, by
         # Parseval; the ILD is the difference of the two) estimated on its own, as the ITD
         # is: a population mean level field (real SH, [Cv, 2]) plus principal components of
@@ -600,11 +606,18 @@ class Upsampler(torch.nn.Module):
             db[:, :, lo:hi] += res.permute(2, 0, 1)
 
         lh = self._hp(self.lat_hp, S)
-        weight = float(lh[3])
-        if weight > 0.0:
+        G = len(self.band_lo)
+        if self.lat_band_w.shape[0] > 0:
+            band_w = self._hp(self.lat_band_w, S)
+        else:
+            band_w = lh[3].expand(G)
+        if bool((band_w > 0.0).any()):
             latent = self._latent_db(meas_db, Ys_all, Yt_all, cos_ss, cos_ts, lh)
             # each ear's broadband level (and so the ILD) stays the GP's
             shift = (_energy_db(db) - _energy_db(latent)).unsqueeze(2)
+            weight = torch.zeros(nb, dtype=torch.float32, device=db.device)
+            for g in range(G):
+                weight[self.band_lo[g]:self.band_hi[g]] = float(band_w[g])
             db = torch.lerp(db, latent + shift, weight)
         vh = self._hp(self.lvl_hp, S)
         if float(vh[4]) > 0.0:

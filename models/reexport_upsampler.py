@@ -36,6 +36,8 @@ def params_of(m):
         p.update(yaw_cfg=b["yaw_cfg"].numpy())
     if "lat_mean" in b:
         p.update(lat_order=m.lat_order, lat_mean=b["lat_mean"].numpy(), lat_hp=b["lat_hp"].numpy())
+        if "lat_band_w" in b and b["lat_band_w"].shape[0] > 0:
+            p.update(lat_band_w=b["lat_band_w"].numpy())
     if "lvl_mean" in b:
         p.update(lvl_order=m.lvl_order, **{k: b[k].numpy() for k in ("lvl_mean", "lvl_basis", "lvl_lam", "lvl_hp")})
     return p

@@ -245,7 +245,22 @@ def gp_alone(params, codec, prior, yaw_cfg):
     p.update({k: prior[k] for k in PRIOR_KEYS})
     p.update(lat_hp=np.zeros((len(params["hp_counts"]), 4)), lvl_hp=np.zeros((len(params["hp_counts"]), 5)),
              yaw_cfg=np.array(yaw_cfg))
+    p.pop("lat_band_w", None)
     return Upsampler(p, codec).eval()
+
+
+def gp_db(params, codec, son, hut, prior_subjects, subjects, S):
+    """The archive's GP alone (gp_alone: in the head's frame, with its shared components)
+    with a prior made from prior_subjects: each subject's dB [M, 2, bins] at every SONICOM
+    direction, from its measurements at the directions S."""
+    model = gp_alone(params, codec, *prior_for(son, hut, prior_subjects))
+    unit = torch.tensor(son["unit"], dtype=torch.float32)
+    out = []
+    for s in subjects:
+        with torch.no_grad():
+            est = model(unit[S], torch.tensor(son["db"][s][S]), torch.tensor(son["itd"][s][S]), unit)[0]
+        out.append(est.numpy().astype(np.float64))
+    return out
 
 
 def pca(rows, k):

@@ -46,6 +46,11 @@ CONST = [0.0, 0.3, 1.0]
 ELL = [0.3, 0.5, 0.8, 1.2]
 NUGGET = [0.01, 0.1, 0.3, 1.0]
 WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+# Since v1.4.1 the weight is then chosen again per frequency band (the residual GP's bands),
+# by coordinate descent from the one weight, two rounds over BAND_WEIGHTS, on the same
+# tuning subjects (experiment_latent_band_weights.py).
+BAND_WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
+BAND_ROUNDS = 2
 
 
 class LatentField:
@@ -99,19 +104,10 @@ def main():
     def aligned(prior_subjects):
         return TU.aligned_sh_coefs(son, hut, prior_subjects, f"sh_aligned_{len(prior_subjects)}.npz")
 
-    unit = torch.tensor(son["unit"], dtype=torch.float32)
-
     def gp_estimates(prior_subjects, subjects, level):
-        # the archive's GP (in the head's frame, with its shared components) with a prior
-        # made from prior_subjects (since v1.4.0; GridEvaluator's GP before)
-        model = TU.gp_alone(params, codec, *TU.prior_for(son, hut, prior_subjects))
-        S = P.lap_subset(son["az"], son["el"], level)
-        out = []
-        for s in subjects:
-            with torch.no_grad():
-                est = model(unit[S], torch.tensor(son["db"][s][S]), torch.tensor(son["itd"][s][S]), unit)[0]
-            out.append(est.numpy().astype(np.float64))
-        return out
+        # the archive's GP with a prior made from prior_subjects (since v1.4.0;
+        # GridEvaluator's GP before)
+        return TU.gp_db(params, codec, son, hut, prior_subjects, subjects, P.lap_subset(son["az"], son["el"], level))
 
     field_fit = LatentField(codec, son["unit"], both, with_mirror(fit), aligned(fit)[4])
     table = {}
@@ -128,36 +124,50 @@ def main():
         blend = {w: np.mean([lsd(db[s], (1 - w) * g + w * x, mask) for s, g, x in zip(tune, gp, lat)])
                  for w in WEIGHTS}
         w = min(blend, key=blend.get)
-        table[level] = (hp, w)
+        band = np.asarray(params["mag_chan_band"]).reshape(2, -1)[0]
+
+        def band_lsd(weights):
+            wv = np.asarray(weights)[band]
+            return np.mean([lsd(db[s], (1 - wv) * g + wv * x, mask) for s, g, x in zip(tune, gp, lat)])
+        wb = [w] * (int(band.max()) + 1)
+        for _ in range(BAND_ROUNDS):
+            for b in range(len(wb)):
+                wb[b] = min(BAND_WEIGHTS, key=lambda v: band_lsd(wb[:b] + [v] + wb[b + 1:]))
+        table[level] = (hp, w, wb)
         print(f"level {level}: latent GP {hp} -> {latent_lsd[hp]:.4f} dB on the tuning subjects; "
-              f"blend weight {w} -> {blend[w]:.4f} (GP alone {blend[0.0]:.4f})", flush=True)
+              f"blend weight {w} -> {blend[w]:.4f} (GP alone {blend[0.0]:.4f}); per band {wb} -> "
+              f"{band_lsd(wb):.4f}", flush=True)
 
     field = LatentField(codec, son["unit"], both, with_mirror(train), aligned(train)[4])
     params.update(lat_order=LAT_ORDER, lat_mean=field.coef,
-                  lat_hp=np.array([list(table[c][0]) + [table[c][1]] for c in counts]))
+                  lat_hp=np.array([list(table[c][0]) + [table[c][1]] for c in counts]),
+                  lat_band_w=np.array([table[c][2] for c in counts]))
     model = torch.jit.script(Upsampler(params, codec))
     model.eval()
     meta = json.loads(meta_text)
-    meta["version"] = "1.4.0"
+    meta["version"] = "1.4.1"
     meta["description"] = (meta["description"] + " Latent stage: the autoencoder's codes interpolated by a GP "
                            "in its latent space, decoded and blended with the GP's dB magnitudes.")
     meta["training"]["latent_stage"] = dict(
         lat_order=LAT_ORDER, hp_counts=counts, lat_hp_columns=["const", "ell", "nugget", "weight"],
-        lat_hp=params["lat_hp"].tolist(), tuned_on_sonicom_ids=[int(i) for i in son["ids"][tune]])
+        lat_hp=params["lat_hp"].tolist(), band_weights=params["lat_band_w"].tolist(),
+        tuned_on_sonicom_ids=[int(i) for i in son["ids"][tune]])
     TU.save_archive(model, meta, out, son, val_ids, t0)
 
     print("validation (8 SONICOM subjects, measured directions excluded), LSD dB:")
-    print("LSD / ILD error (dB) | GP | latent GP | blend, level-matched (shipped) |")
+    print("LSD / ILD error (dB) | GP | latent GP | blend, one weight | blend, weight per band (shipped) |")
     for level in P.LAP_LEVELS:
         S = P.lap_subset(son["az"], son["el"], level)
         mask = np.ones(M, bool)
         mask[S] = False
-        hp, w = table[level]
+        hp, w, wb = table[level]
+        wv = np.asarray(wb)[np.asarray(params["mag_chan_band"]).reshape(2, -1)[0]]
         gp = gp_estimates(train, val, level)
         lat = [field.predict(codes[s], S, *hp) for s in val]
         blend = [(1 - w) * g + w * level_matched(x, g) for g, x in zip(gp, lat)]
-        rows = [[np.mean([P.score(db[s][mask], e[mask])[k] for s, e in zip(val, ests)]) for ests in (gp, lat, blend)]
-                for k in ("lsd_db", "ild_err_db")]
+        blend_b = [(1 - wv) * g + wv * level_matched(x, g) for g, x in zip(gp, lat)]
+        rows = [[np.mean([P.score(db[s][mask], e[mask])[k] for s, e in zip(val, ests)])
+                 for ests in (gp, lat, blend, blend_b)] for k in ("lsd_db", "ild_err_db")]
         print(f"| {level} | " + " | ".join(f"{a:.3f} / {b:.3f}" for a, b in zip(*rows)) + " |", flush=True)
 
 

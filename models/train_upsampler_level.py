@@ -138,6 +138,8 @@ def main():
         codes = np.concatenate([enc(db).numpy(), enc(mdb).numpy()]).astype(np.float64).reshape(2 * ns, M, -1)
     fit_params.update(lat_order=params["lat_order"], lat_hp=params["lat_hp"],
                       lat_mean=LatentField(codec, unit, codes, with_mirror(fit), ys).coef)
+    if "lat_band_w" in params:
+        fit_params.update(lat_band_w=params["lat_band_w"])
     fit_model = Upsampler(fit_params, codec)
     prior_fit = level_prior(level_coefs(levels, ys, unit)[with_mirror(fit)], level_coefs(hut_levels, yh, hut["unit"]))
 
@@ -179,7 +181,7 @@ def main():
     model = torch.jit.script(Upsampler(params, codec))
     model.eval()
     meta = json.loads(meta_text)
-    meta["version"] = "1.4.0"
+    meta["version"] = "1.4.1"
     meta["description"] = (meta["description"].split(" Level stage:")[0] + " Level stage: each ear's broadband level "
                            "interpolated by its own GP, the spectra moved towards it.")
     meta["training"]["level_stage"] = dict(

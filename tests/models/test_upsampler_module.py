@@ -228,3 +228,43 @@ def test_the_module_scripts():
         b = scripted(ms.float(), db, itd, ts.float())
     assert float((a[0] - b[0]).abs().max()) < 1e-5
     assert float((a[1] - b[1]).abs().max()) < 1e-9
+
+
+class ToyCodec(torch.nn.Module):
+    """A codec whose decoded spectra differ from the GP's: code = the spectrum's first two
+    bins, decoded as a ramp scaled by them."""
+    latent = 2
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        return x[:, :2]
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        ramp = torch.linspace(-3.0, 3.0, BINS, dtype=z.dtype)
+        return z[:, :1] + z[:, 1:2] * ramp
+
+
+def test_latent_blend_weight_per_band():
+    """lat_band_w (v1.4.1) blends the latent estimate band by band: a weight in one band
+    moves that band's bins only, and the same weight in every band is lat_hp's one weight."""
+    gen = torch.Generator().manual_seed(11)
+    p = make_params("shared", gen)
+    p.update(lat_order=1, lat_mean=torch.zeros(4, 4, dtype=torch.float64),
+             lat_hp=torch.tensor([[0.3, 0.5, 0.1, 0.0]] * 3, dtype=torch.float64))
+    ms, ts = unit(7, gen), unit(15, gen)
+    db = ((real_sh(ms, MAG_ORDER) @ p["mag_mean"]).reshape(7, 2, BINS)
+          + 2.0 * torch.randn(7, 2, BINS, generator=gen, dtype=torch.float64)).float()
+    itd = torch.zeros(7)
+
+    def run(**extra):
+        with torch.no_grad():
+            return Upsampler(dict(p, **extra), ToyCodec())(ms.float(), db, itd, ts.float())[0]
+    gp = run()
+    middle = run(lat_band_w=torch.tensor([[0.0, 0.5, 0.0]] * 3, dtype=torch.float64))
+    moved = (middle - gp).abs().amax(dim=(0, 1))
+    assert float(moved[3:6].min()) > 1e-3
+    assert float(moved[:3].max()) == 0.0 and float(moved[6:].max()) == 0.0
+    one = dict(lat_hp=torch.tensor([[0.3, 0.5, 0.1, 0.4]] * 3, dtype=torch.float64))
+    every = run(lat_band_w=torch.full((3, 3), 0.4, dtype=torch.float64), **one)
+    assert float((every - run(**one)).abs().max()) < 1e-6
+    with pytest.raises(ValueError, match="lat_band_w"):
+        Upsampler(dict(p, lat_band_w=torch.zeros(3, 2, dtype=torch.float64)), ToyCodec())
