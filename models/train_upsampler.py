@@ -224,11 +224,13 @@ def yaw_nuisance(son, hut, subjects, sitd, son_yaws, hut_yaws):
     return [float(np.hypot(np.std(scale), between)), float(np.std(offset)), float(np.std(resid))]
 
 
-def prior_for(son, hut, idx, hw=HUTUBS_WEIGHT):
-    """The prior of the SONICOM subjects idx (and HUTUBS), and the yaw stage's cfg."""
+def prior_for(son, hut, idx, hw=HUTUBS_WEIGHT, cache_name=None):
+    """The prior of the SONICOM subjects idx (and HUTUBS), and the yaw stage's cfg. The
+    alignment is cached under cache_name (default: by the number of subjects; sets of the
+    same size that take turns, such as folds, need names of their own)."""
     ns = len(son["ids"])
     sel = np.concatenate([idx, idx + ns])
-    smag, sitd, hmag, hitd, ys, yh = aligned_sh_coefs(son, hut, idx, f"sh_aligned_{len(idx)}.npz")
+    smag, sitd, hmag, hitd, ys, yh = aligned_sh_coefs(son, hut, idx, cache_name or f"sh_aligned_{len(idx)}.npz")
     yaw_cfg = [YAW_SD_DEG] + yaw_nuisance(son, hut, idx, sitd, ys, yh) + YAW_SEARCH
     db_grid = son["db"].reshape(ns, len(son["az"]), -1).astype(np.float64)
     return build_prior(smag[sel], sitd[sel], hmag, hitd, db_grid[idx], hw), yaw_cfg
@@ -253,7 +255,12 @@ def gp_db(params, codec, son, hut, prior_subjects, subjects, S):
     """The archive's GP alone (gp_alone: in the head's frame, with its shared components)
     with a prior made from prior_subjects: each subject's dB [M, 2, bins] at every SONICOM
     direction, from its measurements at the directions S."""
-    model = gp_alone(params, codec, *prior_for(son, hut, prior_subjects))
+    return estimate_db(gp_alone(params, codec, *prior_for(son, hut, prior_subjects)), son, subjects, S)
+
+
+def estimate_db(model, son, subjects, S):
+    """A module's dB [M, 2, bins] at every SONICOM direction for each of the subjects, from
+    their measurements at the directions S."""
     unit = torch.tensor(son["unit"], dtype=torch.float32)
     out = []
     for s in subjects:

@@ -35,22 +35,17 @@ def main():
     t0 = time.time()
     out, params, codec, meta_text = archive_from_args(sys.argv)
     son, hut = P.load("sonicom"), P.load("hutubs")
-    ns, M = len(son["ids"]), len(son["az"])
+    M = len(son["az"])
     train, _ = P.sonicom_split(son["ids"])
-    unit = torch.tensor(son["unit"], dtype=torch.float32)
     counts = sorted(P.LAP_LEVELS)
     # the hyperparameters as train_upsampler.py wrote them (this script's factors not applied)
     base = np.array(json.loads(meta_text)["training"]["mag_hp"], dtype=np.float64)
-    db_grid = son["db"].reshape(ns, M, -1).astype(np.float64)
     # lsd[level][(factor, scale)] = LSD of each held-out subject
     lsd = {c: {(a, g): [] for a in ALPHA_FACTORS for g in SHARED_SCALES} for c in counts}
     for f in range(4):
         held = train[f::4]
         fit = np.array([i for i in train if i not in held])
-        smag, sitd, hmag, hitd, ys, yh = TU.aligned_sh_coefs(son, hut, fit, f"sh_aligned_fold{f}.npz")
-        sel = np.concatenate([fit, fit + ns])
-        prior = TU.build_prior(smag[sel], sitd[sel], hmag, hitd, db_grid[fit], TU.HUTUBS_WEIGHT)
-        yaw_cfg = [TU.YAW_SD_DEG] + TU.yaw_nuisance(son, hut, fit, sitd, ys, yh) + TU.YAW_SEARCH
+        prior, yaw_cfg = TU.prior_for(son, hut, fit, cache_name=f"sh_aligned_fold{f}.npz")
         for a in ALPHA_FACTORS:
             for g in SHARED_SCALES:
                 hp = base.copy()
@@ -61,11 +56,8 @@ def main():
                     S = P.lap_subset(son["az"], son["el"], c)
                     mask = np.ones(M, bool)
                     mask[S] = False
-                    for s in held:
-                        with torch.no_grad():
-                            est = model(unit[S], torch.tensor(son["db"][s][S]), torch.tensor(son["itd"][s][S]), unit)[0]
-                        lsd[c][(a, g)].append(P.score(son["db"][s].astype(np.float64)[mask],
-                                                      est.numpy().astype(np.float64)[mask])["lsd_db"])
+                    for s, est in zip(held, TU.estimate_db(model, son, held, S)):
+                        lsd[c][(a, g)].append(P.score(son["db"][s].astype(np.float64)[mask], est[mask])["lsd_db"])
         print(f"fold {f} done ({time.time() - t0:.0f} s)", flush=True)
     choice = {}
     for c in counts:
