@@ -24,10 +24,21 @@ struct MagnitudeItd {
     std::vector<double> itd_s;
 };
 
-/// dB magnitudes (fft_size = taps) and LAP-metric ITDs (whole samples, ItdEstimator::itd_s)
+/// How magnitude_itd measures the ITDs.
+enum class ItdResolution {
+    /// The LAP metric's whole samples (ItdEstimator::itd_s): what the metric scores.
+    whole_samples,
+    /// Sub-sample (ItdEstimator::itd_fractional_s), rounding to the metric's lag wherever its
+    /// peak is not a tie: what upsampler archives from v1.5.0 read at the measured
+    /// directions (ModelInfo::fractional_itd).
+    fractional,
+};
+
+/// dB magnitudes (fft_size = taps) and ITDs (by default the LAP metric's whole samples)
 /// of a set; Data.Delay, if the set carries it, is applied first. Throws InvalidDataError
 /// for an invalid set.
-MagnitudeItd magnitude_itd(const HrirSet& set);
+MagnitudeItd magnitude_itd(const HrirSet& set,
+                           ItdResolution resolution = ItdResolution::whole_samples);
 
 /// Mean over directions of the leading ear's pure delay in the IRs' minimum-phase
 /// decompositions (to_minimum_phase's delays, with the minimum-phase IRs made in single

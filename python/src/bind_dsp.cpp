@@ -442,8 +442,16 @@ void bind_magnitude_itd(py::module_& m) {
             return "<pinna.MagnitudeItd " + std::to_string(s.db.measurements()) + " directions x " +
                    std::to_string(s.db.bins()) + " bins>";
         });
-    m.def("magnitude_itd", &magnitude_itd, py::arg("set"), release_gil(),
-          "dB magnitudes (fft_size = taps) and LAP-metric ITDs of a set (delays applied first).");
+    m.def(
+        "magnitude_itd",
+        [](const HrirSet& set, bool fractional) {
+            py::gil_scoped_release release;
+            return magnitude_itd(
+                set, fractional ? ItdResolution::fractional : ItdResolution::whole_samples);
+        },
+        py::arg("set"), py::arg("fractional") = false,
+        "dB magnitudes (fft_size = taps) and ITDs of a set (delays applied first): the LAP "
+        "metric's whole samples, or with fractional=True sub-sample ones (itd_fractional_s).");
     m.def("leading_ear_delay_samples", &leading_ear_delay_samples, py::arg("set"), release_gil(),
           "Mean leading-ear pure delay of the set's minimum-phase decompositions, samples.");
     m.def(

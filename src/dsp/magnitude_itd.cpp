@@ -17,7 +17,7 @@
 
 namespace pinna {
 
-MagnitudeItd magnitude_itd(const HrirSet& input) {
+MagnitudeItd magnitude_itd(const HrirSet& input, ItdResolution resolution) {
     input.validate();
     HrirSet applied;
     const HrirSet* set = &input;
@@ -29,8 +29,12 @@ MagnitudeItd magnitude_itd(const HrirSet& input) {
     out.db = magnitude_db(to_hrtf(*set), kMagnitudeFloorDb);
     const ItdEstimator itd(set->sample_rate_hz(), set->taps());
     out.itd_s.resize(set->measurements());
-    for (std::size_t m = 0; m < set->measurements(); ++m)
-        out.itd_s[m] = itd.itd_s(set->ir(m, Ear::left), set->ir(m, Ear::right));
+    const bool fractional = resolution == ItdResolution::fractional;
+    for (std::size_t m = 0; m < set->measurements(); ++m) {
+        const float* left = set->ir(m, Ear::left);
+        const float* right = set->ir(m, Ear::right);
+        out.itd_s[m] = fractional ? itd.itd_fractional_s(left, right) : itd.itd_s(left, right);
+    }
     return out;
 }
 

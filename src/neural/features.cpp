@@ -65,12 +65,14 @@ SpectrumSet on_fft_grid(const SpectrumSet& db, double sample_rate_hz, std::size_
 
 MagnitudeItd model_features(const HrirSet& native, const ModelInfo& info) {
     const double fs = native.sample_rate_hz();
+    const ItdResolution itd =
+        info.fractional_itd ? ItdResolution::fractional : ItdResolution::whole_samples;
     if (std::fabs(fs - info.sample_rate_hz) <= 1e-9 * info.sample_rate_hz)
-        return magnitude_itd(conform(native, info.sample_rate_hz, info.taps));
+        return magnitude_itd(conform(native, info.sample_rate_hz, info.taps), itd);
     const auto taps = std::max<std::size_t>(
         2, static_cast<std::size_t>(
                std::lround(static_cast<double>(info.taps) * fs / info.sample_rate_hz)));
-    MagnitudeItd own = magnitude_itd(conform(native, fs, taps));
+    MagnitudeItd own = magnitude_itd(conform(native, fs, taps), itd);
     own.db = on_fft_grid(own.db, info.sample_rate_hz, info.taps);
     if (fs < info.sample_rate_hz)
         hold_above_band_edge(own.db, fs);

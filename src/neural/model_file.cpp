@@ -59,6 +59,10 @@ LoadedModel load_model(const std::string& path, const std::string& kind,
     if (r.has("bins") && r.integer("bins", 1, 1 << 20) != static_cast<long long>(info.bins))
         r.fail("bins", "is " + std::to_string(r.integer("bins", 1, 1 << 20)) + ", expected " +
                            std::to_string(info.bins) + " (taps / 2 + 1)");
+    const std::string itd_input = r.string_or("itd_input", "metric");
+    if (itd_input != "metric" && itd_input != "fractional")
+        r.fail("itd_input", "is '" + itd_input + "', expected 'metric' or 'fractional'");
+    info.fractional_itd = itd_input == "fractional";
     info.meta_json = meta_text;
     for (const std::string& m : methods)
         check_method(module, r, m);

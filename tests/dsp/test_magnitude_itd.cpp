@@ -81,6 +81,38 @@ TEST_CASE("magnitude_itd of delayed impulses", "[magnitude_itd]") {
     CHECK(magnitude_itd(delayed).itd_s[0] * kFs == Approx(-5.0));
 }
 
+TEST_CASE("magnitude_itd measures sub-sample ITDs when asked", "[magnitude_itd]") {
+    // Band-limited impulses (Hann-windowed sinc) at 40 on the left and 40 + d on the right.
+    const std::vector<double> lags = {0.3, 1.7, -2.4, 5.5};
+    HrirSet set(kFs, 128, fibonacci_grid(lags.size()));
+    const auto impulse = [](float* x, double at) {
+        for (int n = 0; n < 128; ++n) {
+            const double t = n - at;
+            if (std::fabs(t) >= 24.0)
+                continue;
+            const double sinc = t == 0.0 ? 1.0 : std::sin(M_PI * t) / (M_PI * t);
+            x[n] = static_cast<float>(sinc * 0.5 * (1.0 + std::cos(M_PI * t / 24.0)));
+        }
+    };
+    for (std::size_t m = 0; m < lags.size(); ++m) {
+        impulse(set.ir(m, Ear::left), 40.0);
+        impulse(set.ir(m, Ear::right), 40.0 + lags[m]);
+    }
+    const MagnitudeItd fractional = magnitude_itd(set, ItdResolution::fractional);
+    const MagnitudeItd whole = magnitude_itd(set);
+    for (std::size_t m = 0; m < lags.size(); ++m) {
+        INFO("lag " << lags[m]);
+        CHECK(fractional.itd_s[m] * kFs == Approx(lags[m]).margin(0.03));
+        CHECK(whole.itd_s[m] * kFs == Approx(std::round(whole.itd_s[m] * kFs)).margin(1e-9));
+        CHECK(std::fabs(whole.itd_s[m] * kFs - lags[m]) <= 0.5 + 1e-9);
+    }
+    // The same values as itd_fractional_s, and the same magnitudes as the default.
+    const std::vector<double> direct = itd_fractional_s(set);
+    for (std::size_t m = 0; m < lags.size(); ++m)
+        CHECK(fractional.itd_s[m] == direct[m]);
+    CHECK(fractional.db.data == whole.db.data);
+}
+
 TEST_CASE("render_magnitude_itd puts the ITD on the lagging ear", "[magnitude_itd]") {
     MagnitudeItd s = flat_spectra(3, 64, 0.0);
     s.itd_s = {5.0 / kFs, -3.0 / kFs, 2.4 / kFs};

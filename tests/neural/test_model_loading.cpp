@@ -51,6 +51,9 @@ TEST_CASE("Archives without usable meta.json are refused", "[loading][errors]") 
                Contains("no_meta.pt") && Contains("no meta.json"));
     CHECK_THAT(model_error_of([] { Upsampler u(test::fixture("bad_meta.pt")); }),
                Contains("bad_meta.pt") && Contains("invalid JSON"));
+    // An ITD input the runner does not know how to measure.
+    CHECK_THAT(model_error_of([] { Upsampler u(test::fixture("bad_itd_input.pt")); }),
+               Contains("bad_itd_input.pt") && Contains("itd_input") && Contains("subsample"));
 }
 
 TEST_CASE("An archive of another kind is refused, naming both kinds", "[loading][errors]") {

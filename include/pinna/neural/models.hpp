@@ -62,8 +62,11 @@ struct ModelInfo {
     std::string kind;  ///< "upsampler", "personalizer", "autoencoder"
     std::string description;
     double sample_rate_hz = 0.0;
-    std::size_t taps = 0;   ///< HRIR length, also the FFT size of the spectra
-    std::size_t bins = 0;   ///< taps / 2 + 1
+    std::size_t taps = 0;  ///< HRIR length, also the FFT size of the spectra
+    std::size_t bins = 0;  ///< taps / 2 + 1
+    /// The model reads sub-sample ITDs (meta.json "itd_input": "fractional"; upsampler
+    /// archives from v1.5.0), not the metric's whole samples ("metric", the default).
+    bool fractional_itd = false;
     std::string meta_json;  ///< the whole meta.json text
 };
 
