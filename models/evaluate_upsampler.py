@@ -13,7 +13,9 @@ all 793 directions scored except the measured ones (metrics.md). Baselines:
 Predicted ITDs are rounded to whole samples before scoring (a renderer with whole-sample
 delays, and the metric's integer lag, can only produce those). With --render the model's
 output is also turned into minimum-phase HRIRs with delays (delay = predicted ITD minus
-the metric ITD of the minimum-phase pair) and scored in the time domain.
+the metric ITD of the minimum-phase pair) and scored in the time domain. The model reads
+the measured ITDs as its meta.json's "itd_input" says (sub-sample for "fractional"); the
+baselines read the metric's whole samples.
 """
 import argparse
 import json
@@ -64,6 +66,8 @@ def run(model_path, render=False, out_json=None):
     model = torch.jit.load(model_path, _extra_files=extra)
     meta = json.loads(extra["meta.json"])
     val_ids = meta["training"]["sonicom_validation_ids"]
+    # the measured ITDs as the archive reads them (the C++ runner: ModelInfo::itd_input)
+    itd_key = "itd_frac" if meta.get("itd_input") == "fractional" else "itd"
     train_ids = meta["training"]["sonicom_train_ids"]
     assert not set(val_ids) & set(train_ids)
     vi = [int(np.where(son["ids"] == i)[0][0]) for i in val_ids]
@@ -89,7 +93,8 @@ def run(model_path, render=False, out_json=None):
             t = time.time()
             with torch.no_grad():
                 db, itd = model(torch.tensor(U[S], dtype=torch.float32), torch.tensor(ref_db[S], dtype=torch.float32),
-                                torch.tensor(ref_itd[S], dtype=torch.float32), torch.tensor(U, dtype=torch.float32))
+                                torch.tensor(son[itd_key][s][S], dtype=torch.float32),
+                                torch.tensor(U, dtype=torch.float32))
             t_model += time.time() - t
             est = {"model": (db.numpy().astype(np.float64), itd.numpy().astype(np.float64)),
                    "nearest": (ref_db[S][nn], ref_itd[S][nn]),

@@ -140,6 +140,48 @@ def itd_seconds(hrir, fs=FS_HZ):
     return (lag / fs).reshape(shape)
 
 
+def _lowpassed_envelopes(h, fs):
+    lp = scipy.signal.sosfilt(_itd_sos(fs), h, axis=-1)
+    return np.abs(scipy.signal.hilbert(lp, axis=-1))
+
+
+def itd_fractional_seconds(hrir, fs=FS_HZ, chunk=4096):
+    """Sub-sample ITD (s, sign as itd_seconds) of HRIR pairs hrir[..., 2, N]: the maximum of
+    the band-limited interpolation of the metric's envelope cross-correlation, by Newton's
+    method from the whole-sample peak within one sample of it (ItdEstimator::
+    itd_fractional_s; rounds to itd_seconds' lag wherever the peak is not a tie)."""
+    h = np.asarray(hrir, dtype=np.float64)
+    shape = h.shape[:-2]
+    h = h.reshape(-1, 2, h.shape[-1])
+    n = h.shape[-1]
+    L = 1 << int(np.ceil(np.log2(2 * n - 1)))
+    k = np.arange(L // 2 + 1)
+    wk = 2.0 * np.pi * k / L
+    weight = np.where((k == 0) | (k == L // 2), 1.0, 2.0)
+    weight[0] = 0.0  # the constant term has no derivative
+    out = np.empty(len(h))
+    for a in range(0, len(h), chunk):
+        env = _lowpassed_envelopes(h[a:a + chunk], fs)
+        Z = np.fft.rfft(env[:, 0], L) * np.conj(np.fft.rfft(env[:, 1], L))
+        xc = np.fft.irfft(Z, L)
+        xc = np.concatenate([xc[:, L - (n - 1):], xc[:, :n]], axis=1)
+        best = (np.argmax(xc, axis=1) - (n - 1)).astype(np.float64)
+        t_lo = np.maximum(-(n - 1.0), best - 1.0)
+        t_hi = np.minimum(n - 1.0, best + 1.0)
+        t = best.copy()
+        active = np.ones(len(t), bool)
+        for _ in range(8):
+            term = Z * np.exp(1j * np.outer(t, wk))
+            d1 = -(weight * wk * term.imag).sum(1)
+            d2 = -(weight * wk * wk * term.real).sum(1)
+            active &= d2 < 0.0
+            step = np.clip(-d1 / np.where(active, d2, -1.0), -0.5, 0.5)
+            nxt = np.clip(t + step, t_lo, t_hi)
+            t = np.where(active, nxt, t)
+        out[a:a + chunk] = t
+    return (out / fs).reshape(shape)
+
+
 def ild_db_from_hrir(hrir):
     rms = np.sqrt(np.mean(np.asarray(hrir, dtype=np.float64) ** 2, axis=-1))
     return 20.0 * np.log10(rms[..., 0]) - 20.0 * np.log10(rms[..., 1])
@@ -266,7 +308,8 @@ def _extract(name, pattern):
 
 
 def load(name):
-    """Return dict(ids, az, el, dist, ir[S,M,2,256], db[S,M,2,129], itd[S,M], anthro, anthro_names).
+    """Return dict(ids, az, el, dist, ir[S,M,2,256], db[S,M,2,129], itd[S,M] (the metric's
+    whole samples), itd_frac[S,M] (sub-sample), anthro, anthro_names).
 
     name: 'hutubs' or 'sonicom'. Cached in models/cache/<name>.npz.
     """
@@ -281,6 +324,14 @@ def load(name):
                    "sonicom": "sonicom/P*_FreeFieldComp_44kHz.sofa"}[name]
         d = _extract(name, pattern)
         np.savez(cache, **{k: v for k, v in d.items() if k != "name"})
+    # Sub-sample ITDs: what the upsampler reads at the measured directions (v1.5.0 on);
+    # cached apart so that an earlier cache stays valid.
+    frac = os.path.join(CACHE, f"{name}_itd_fractional.npz")
+    if os.path.exists(frac):
+        d["itd_frac"] = np.load(frac)["itd_frac"]
+    else:
+        d["itd_frac"] = itd_fractional_seconds(d["ir"]).astype(np.float32)
+        np.savez(frac, itd_frac=d["itd_frac"])
     d["unit"] = sph_to_unit(d["az"], d["el"])
     names, table = read_anthropometry(os.path.join(DATASETS, name, "anthropometry.csv"))
     d["anthro_names"] = names

@@ -73,7 +73,7 @@ P_FREQ_BAND = [8, 8, 10, 14]
 # where few directions are measured.
 K_SHARED = 64
 BAND_EDGES_HZ = [4000.0, 8000.0, 12000.0]
-VERSION = "1.4.0-gp"  # the GP alone; train_upsampler_latent.py adds the latent stage (1.4.0)
+VERSION = "1.5.0-gp"  # the GP alone; train_upsampler_latent.py adds the latent stage (1.5.0)
 HUTUBS_WEIGHT = 0.7  # weight of HUTUBS deviations in the PCA (chosen on the inner split)
 # The head-yaw stage (estimate_yaw's cfg: prior sd of the yaw in degrees, sd of the ITD
 # scale, sd of the ITD offset in us, ITD noise sd in us, largest yaw, step). On sparse
@@ -86,6 +86,15 @@ YAW_SD_DEG = 8.0
 YAW_SEARCH = [20.0, 0.5]
 YAW_FIT_CFG = [20.0, 0.1, 30.0, 15.0, 25.0, 0.25]
 ALIGN_ROUNDS = 3
+# The ITDs the model reads at the measured directions and builds its ITD prior from
+# (v1.5.0 on): sub-sample estimates (pinna_data.itd_fractional_seconds, the archive's
+# meta "itd_input": "fractional", ItdEstimator::itd_fractional_s in C++), which round to the
+# metric's whole samples. Predictions are still scored against the metric's ITDs ("itd").
+# From the v1.4.1 archive's own GP, fed sub-sample ITDs instead of whole samples, the
+# validation ITD error from 100 / 19 / 5 / 3 directions went 8.33 / 13.46 / 18.92 / 21.42 us
+# -> 7.57 / 13.12 / 18.02 / 21.62 before any retraining.
+ITD_KEY = "itd_frac"
+ITD_INPUT = {"itd": "metric", "itd_frac": "fractional"}[ITD_KEY]
 
 
 def band_of_bins():
@@ -96,7 +105,7 @@ def band_of_bins():
 def sh_coefs(d, cache_name):
     """SH coefficients of every subject and its mirror image: mag [2S, C, 258], itd [2S, Ci]."""
     path = os.path.join(P.CACHE, cache_name)
-    settings = np.array([MAG_ORDER, ITD_ORDER, SH_REG, len(d["ids"])])
+    settings = np.array([MAG_ORDER, ITD_ORDER, SH_REG, len(d["ids"]), ITD_KEY == "itd_frac"])
     if os.path.exists(path):
         z = np.load(path)
         if "settings" in z.files and np.array_equal(z["settings"], settings):
@@ -123,7 +132,7 @@ def _itd_sh_fit(unit, v):
 
 def _with_mirrors(d):
     """dB [2S, M, 2, bins] and ITD (us) [2S, M] of every subject, then their mirror images."""
-    db, itd = d["db"].astype(np.float64), d["itd"].astype(np.float64) * 1e6
+    db, itd = d["db"].astype(np.float64), d[ITD_KEY].astype(np.float64) * 1e6
     mdb, mitd = P.mirror(db, itd, d["az"], d["el"])
     return np.concatenate([db, mdb]), np.concatenate([itd, mitd])
 
@@ -168,7 +177,8 @@ def aligned_sh_coefs(son, hut, prior_subjects, cache_name):
     path = os.path.join(P.CACHE, cache_name)
     keys = ("smag", "sitd", "hmag", "hitd", "son_yaws", "hut_yaws")
     # what the fits depend on besides the data (the cache is rebuilt when any differs)
-    settings = np.array(YAW_FIT_CFG + [ALIGN_ROUNDS, MAG_ORDER, ITD_ORDER, SH_REG, len(son["ids"]), len(hut["ids"])])
+    settings = np.array(YAW_FIT_CFG + [ALIGN_ROUNDS, MAG_ORDER, ITD_ORDER, SH_REG, len(son["ids"]), len(hut["ids"]),
+                                          ITD_KEY == "itd_frac"])
     if os.path.exists(path):
         z = np.load(path)
         if np.array_equal(z["prior_subjects"], prior_subjects) and "settings" in z.files \
@@ -196,7 +206,7 @@ def aligned_sh_coefs(son, hut, prior_subjects, cache_name):
 def _itd_fits(d, subjects, itd_mean, yaws):
     """Each subject's ITD (us) at all its directions (|ITD| < 1 ms) in its head frame against
     the mean ITD scaled and offset: (scales, offsets, residuals)."""
-    itd = d["itd"].astype(np.float64) * 1e6
+    itd = d[ITD_KEY].astype(np.float64) * 1e6
     scale, offset, resid = [], [], []
     for s in subjects:
         ok = _valid_itd(itd[s])
@@ -265,7 +275,7 @@ def estimate_db(model, son, subjects, S):
     out = []
     for s in subjects:
         with torch.no_grad():
-            est = model(unit[S], torch.tensor(son["db"][s][S]), torch.tensor(son["itd"][s][S]), unit)[0]
+            est = model(unit[S], torch.tensor(son["db"][s][S]), torch.tensor(son[ITD_KEY][s][S]), unit)[0]
         out.append(est.numpy().astype(np.float64))
     return out
 
@@ -412,7 +422,7 @@ class ModelEvaluator:
         d = self.son
         with torch.no_grad():
             db, itd = model(self.unit[S], torch.tensor(d["db"][s][S], dtype=torch.float32),
-                            torch.tensor(d["itd"][s][S], dtype=torch.float32), self.unit)
+                            torch.tensor(d[ITD_KEY][s][S], dtype=torch.float32), self.unit)
         return db.numpy().astype(np.float64), itd.numpy().astype(np.float64) * 1e6
 
 
@@ -483,7 +493,9 @@ def main():
                     help="take the GP's hyperparameters from this archive's meta.json instead of tuning them")
     ap.add_argument("--retune-mag", action="store_true",
                     help="with --hp-from: tune the magnitudes' hyperparameters again on the inner split, "
-                         "starting from the archive's (the ITD's are kept)")
+                         "starting from the archive's")
+    ap.add_argument("--retune-itd", action="store_true",
+                    help="with --hp-from: the same for the ITD's hyperparameters")
     args = ap.parse_args()
     torch.set_num_threads(1)
     np.random.seed(0)
@@ -509,13 +521,17 @@ def main():
         tab_itd = {c: (tr["inner_tune_itd_err_us"][str(c)], dict(zip(HP_KEYS, row)))
                    for c, row in zip(tr["hp_counts"], tr["itd_hp"])}
         print("hyperparameters from", args.hp_from, flush=True)
-        if args.retune_mag:
+        if args.retune_mag or args.retune_itd:
             fit_prior, fit_yaw_cfg = prior_for(son, hut, fit, hw)
             counts = sorted(P.LAP_LEVELS)
             rows = [np.array([[tab[c][1][k] for k in HP_KEYS] for c in counts]) for tab in (tab_mag, tab_itd)]
             ev = ModelEvaluator(son, model_params(fit_prior, *rows, fit_yaw_cfg), codec)
-            tab_mag = tune(son, ev, inner, "mag", args.quick, start={c: tab_mag[c][1] for c in counts})
-            print(f"magnitudes tuned again in {time.time() - t0:.0f} s", flush=True)
+            if args.retune_mag:
+                tab_mag = tune(son, ev, inner, "mag", args.quick, start={c: tab_mag[c][1] for c in counts})
+                print(f"magnitudes tuned again in {time.time() - t0:.0f} s", flush=True)
+            if args.retune_itd:
+                tab_itd = tune(son, ev, inner, "itd", args.quick, start={c: tab_itd[c][1] for c in counts})
+                print(f"ITDs tuned again in {time.time() - t0:.0f} s", flush=True)
     else:
         start = np.array([[0.1, 1.0, 0.3, 1.0]] * len(P.LAP_LEVELS)), np.array([[1.0, 1.0, 0.1, 1.0]] * len(P.LAP_LEVELS))
         fit_prior, fit_yaw_cfg = prior_for(son, hut, fit, hw)
@@ -540,11 +556,13 @@ def main():
         description="Sparse-to-dense HRTF upsampling: Gaussian-process posterior with a spherical-harmonic "
                     "population prior (SONICOM + HUTUBS) in the head's own frame (the head's yaw estimated "
                     "from the measured ITDs). Any measured grid, any target directions.",
-        sample_rate_hz=P.FS_HZ, taps=P.TAPS, bins=P.BINS,
+        sample_rate_hz=P.FS_HZ, taps=P.TAPS, bins=P.BINS, itd_input=ITD_INPUT,
         methods={
             "forward": {"inputs": [["meas_dirs", "float32", "[S,3]", "unit vectors, SOFA frame x front y left z up"],
                                    ["meas_db", "float32", "[S,2,129]", "dB magnitude, 20*log10|rfft(hrir,256)|, ear 0 = left"],
-                                   ["meas_itd_s", "float32", "[S]", "ITD in seconds, t_left - t_right (metrics.md)"],
+                                   ["meas_itd_s", "float32", "[S]",
+                                    "ITD in seconds, t_left - t_right (metrics.md), sub-sample where "
+                                    "itd_input is fractional"],
                                    ["target_dirs", "float32", "[T,3]", "unit vectors"]],
                         "outputs": [["db", "float32", "[T,2,129]", "dB magnitude"],
                                     ["itd_s", "float32", "[T]", "seconds, t_left - t_right"]]},
@@ -569,7 +587,9 @@ def main():
                       mag_hp=mag_hp.tolist(), itd_hp=itd_hp.tolist(),
                       inner_tune_lsd_db={c: tab_mag[c][0] for c in counts},
                       inner_tune_itd_err_us={c: tab_itd[c][0] for c in counts},
-                      hyperparameters_from=(os.path.basename(args.hp_from) + (", magnitudes tuned again" if args.retune_mag else "")) if args.hp_from else "tuned",
+                      hyperparameters_from=(os.path.basename(args.hp_from)
+                                              + (", magnitudes tuned again" if args.retune_mag else "")
+                                              + (", ITD tuned again" if args.retune_itd else "")) if args.hp_from else "tuned",
                       head_yaw=dict(cfg=yaw_cfg, fit_cfg=YAW_FIT_CFG, align_rounds=ALIGN_ROUNDS,
                                     sonicom_train_yaw_deg={int(son["ids"][i]): round(float(son_yaws[i]), 2)
                                                            for i in train},
@@ -612,7 +632,7 @@ def write_reference(path, son, val_ids):
     tgt_azel = np.array([[0, 0], [30, 10], [90, 0], [180, 20], [270, -30], [123, 61], [0, 90]], float)
     md = torch.tensor(son["unit"][S], dtype=torch.float32)
     mdb = torch.tensor(son["db"][s][S], dtype=torch.float32)
-    mitd = torch.tensor(son["itd"][s][S], dtype=torch.float32)
+    mitd = torch.tensor(son[ITD_KEY][s][S], dtype=torch.float32)
     td = torch.tensor(P.sph_to_unit(tgt_azel[:, 0], tgt_azel[:, 1]), dtype=torch.float32)
     db, itd = m(md, mdb, mitd, td)
     pdb, pitd = m.population(td)

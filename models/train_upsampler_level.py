@@ -96,7 +96,7 @@ def shifted(db, meas_levels, S, head_unit, prior, cos, hp):
 def run(model, son, s, S):
     """(dB [M, 2, bins] at every grid direction, the yaw) of subject s from the directions S."""
     U = torch.tensor(son["unit"], dtype=torch.float32)
-    md, mitd = U[S], torch.tensor(son["itd"][s][S], dtype=torch.float32)
+    md, mitd = U[S], torch.tensor(son[TU.ITD_KEY][s][S], dtype=torch.float32)
     with torch.no_grad():
         db = model(md, torch.tensor(son["db"][s][S], dtype=torch.float32), mitd, U)[0]
         yaw = float(model.head_yaw_deg(md, mitd)[0])
@@ -181,7 +181,7 @@ def main():
     model = torch.jit.script(Upsampler(params, codec))
     model.eval()
     meta = json.loads(meta_text)
-    meta["version"] = "1.4.1"
+    meta["version"] = "1.5.0"
     meta["description"] = (meta["description"].split(" Level stage:")[0] + " Level stage: each ear's broadband level "
                            "interpolated by its own GP, the spectra moved towards it.")
     meta["training"]["level_stage"] = dict(

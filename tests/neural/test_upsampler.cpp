@@ -221,12 +221,22 @@ TEST_CASE("magnitude_itd matches the Python training features on SONICOM P0004",
     REQUIRE(!path.empty());
     const HrirSet full = read_sofa(path);
     const HrirSet sparse = full.subset(lap_sparse_indices(full.directions(), 5));
-    const MagnitudeItd features = magnitude_itd(sparse);
+    const MagnitudeItd features = magnitude_itd(sparse, ItdResolution::fractional);
+    const MagnitudeItd whole = magnitude_itd(sparse);
     const Reference r = load_reference();
     // The reference's measured inputs are P0004's LAP-5 directions as the Python loader
-    // computed them (float32 dB of float32 IRs, metric ITD t_left - t_right).
+    // computed them (float32 dB of float32 IRs; ITD t_left - t_right, sub-sample as the
+    // archive reads it: pinna_data.itd_fractional_seconds, by Newton's method as in C++).
+    REQUIRE(Upsampler(test::model_file("upsampler.pt")).info().fractional_itd);
     CHECK(max_abs_diff(features.db.data, r.meas_db) < 1e-3);
-    CHECK(max_abs_diff(features.itd_s, negated(r.meas_itd_s)) < 1e-9);  // float32 ref
+    CHECK(max_abs_diff(features.itd_s, negated(r.meas_itd_s)) < 1e-9);  // 0.04 us
+    // ... and they round to the metric's whole samples, which they are not.
+    double off_whole = 0.0;
+    for (std::size_t m = 0; m < 5; ++m) {
+        CHECK(std::round(features.itd_s[m] * 44100.0) == std::round(whole.itd_s[m] * 44100.0));
+        off_whole = std::max(off_whole, std::fabs(features.itd_s[m] - whole.itd_s[m]) * 44100.0);
+    }
+    CHECK(off_whole > 0.05);
     for (std::size_t m = 0; m < 5; ++m)
         CHECK(angle_between_deg(features.db.directions[m], r.measured[m]) < 1e-4);
 }
@@ -257,7 +267,10 @@ TEST_CASE("Upsampler::upsample renders what the model predicts", "[upsampler][da
     // shape, so their envelopes do not peak the same time after their onsets (v1.4.0 on
     // P0004 from 19: 13 samples read where 12.14 was predicted, 1 of 114). So: every ITD
     // within a sample, and at most one in fifty off by one.
-    const MagnitudeItd predicted = model.predict(magnitude_itd(sparse), targets);
+    // (The archive reads sub-sample ITDs, as upsample measures them.)
+    const MagnitudeItd features = magnitude_itd(sparse, ItdResolution::fractional);
+    CHECK(model.head_yaw_deg(sparse) == Approx(model.head_yaw_deg(features)).margin(1e-9));
+    const MagnitudeItd predicted = model.predict(features, targets);
     const MagnitudeItd rendered = magnitude_itd(dense);
     double lsd_sum = 0.0;
     std::size_t itd_off = 0;
