@@ -73,7 +73,7 @@ P_FREQ_BAND = [8, 8, 10, 14]
 # where few directions are measured.
 K_SHARED = 64
 BAND_EDGES_HZ = [4000.0, 8000.0, 12000.0]
-VERSION = "1.5.0-gp"  # the GP alone; train_upsampler_latent.py adds the latent stage (1.5.0)
+VERSION = "1.5.1-gp"  # the GP alone; train_upsampler_latent.py adds the latent stage (1.5.1)
 HUTUBS_WEIGHT = 0.7  # weight of HUTUBS deviations in the PCA (chosen on the inner split)
 # The head-yaw stage (estimate_yaw's cfg: prior sd of the yaw in degrees, sd of the ITD
 # scale, sd of the ITD offset in us, ITD noise sd in us, largest yaw, step). On sparse
@@ -426,6 +426,24 @@ class ModelEvaluator:
         return db.numpy().astype(np.float64), itd.numpy().astype(np.float64) * 1e6
 
 
+class FoldEvaluator:
+    """ModelEvaluator over the training subjects in the 4 folds of train_upsampler_shared.py
+    (every 4th training subject held out, the prior, its yaw spreads and its alignment made
+    from the other 21): each subject is predicted by its own fold's module."""
+
+    def __init__(self, son, hut, train, rows, codec, hw=HUTUBS_WEIGHT):
+        self.by_subject = {}
+        for f in range(4):
+            held = train[f::4]
+            fit = np.array([i for i in train if i not in held])
+            prior, yaw_cfg = prior_for(son, hut, fit, hw, cache_name=f"sh_aligned_fold{f}.npz")
+            ev = ModelEvaluator(son, model_params(prior, *rows, yaw_cfg), codec)
+            self.by_subject.update({int(s): ev for s in held})
+
+    def predict(self, s, S, level, hp, kind):
+        return self.by_subject[int(s)].predict(s, S, level, hp, kind)
+
+
 def model_params(prior, mag_hp, itd_hp, yaw_cfg, mag_shared_hp=None):
     """The module's parameters (without the latent stage) from a prior, the
     hyperparameter tables (rows: the LAP levels in ascending order), the yaw stage's cfg and
@@ -496,6 +514,8 @@ def main():
                          "starting from the archive's")
     ap.add_argument("--retune-itd", action="store_true",
                     help="with --hp-from: the same for the ITD's hyperparameters")
+    ap.add_argument("--itd-folds", action="store_true",
+                    help="with --retune-itd: tune on all training subjects in 4 folds instead of the inner split")
     args = ap.parse_args()
     torch.set_num_threads(1)
     np.random.seed(0)
@@ -529,7 +549,11 @@ def main():
             if args.retune_mag:
                 tab_mag = tune(son, ev, inner, "mag", args.quick, start={c: tab_mag[c][1] for c in counts})
                 print(f"magnitudes tuned again in {time.time() - t0:.0f} s", flush=True)
-            if args.retune_itd:
+            if args.retune_itd and args.itd_folds:
+                tab_itd = tune(son, FoldEvaluator(son, hut, train, rows, codec, hw), train, "itd", args.quick,
+                               start={c: tab_itd[c][1] for c in counts})
+                print(f"ITDs tuned again on the training subjects in 4 folds in {time.time() - t0:.0f} s", flush=True)
+            elif args.retune_itd:
                 tab_itd = tune(son, ev, inner, "itd", args.quick, start={c: tab_itd[c][1] for c in counts})
                 print(f"ITDs tuned again in {time.time() - t0:.0f} s", flush=True)
     else:
@@ -589,7 +613,9 @@ def main():
                       inner_tune_itd_err_us={c: tab_itd[c][0] for c in counts},
                       hyperparameters_from=(os.path.basename(args.hp_from)
                                               + (", magnitudes tuned again" if args.retune_mag else "")
-                                              + (", ITD tuned again" if args.retune_itd else "")) if args.hp_from else "tuned",
+                                              + (", ITD tuned again" if args.retune_itd else "")
+                                              + (" on the training subjects in 4 folds" if args.itd_folds else ""))
+                      if args.hp_from else "tuned",
                       head_yaw=dict(cfg=yaw_cfg, fit_cfg=YAW_FIT_CFG, align_rounds=ALIGN_ROUNDS,
                                     sonicom_train_yaw_deg={int(son["ids"][i]): round(float(son_yaws[i]), 2)
                                                            for i in train},
