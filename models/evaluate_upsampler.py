@@ -66,7 +66,7 @@ def run(model_path, render=False, out_json=None):
     model = torch.jit.load(model_path, _extra_files=extra)
     meta = json.loads(extra["meta.json"])
     val_ids = meta["training"]["sonicom_validation_ids"]
-    # the measured ITDs as the archive reads them (the C++ runner: ModelInfo::itd_input)
+    # the measured ITDs as the archive reads them (the C++ runner: ModelInfo::fractional_itd)
     itd_key = "itd_frac" if meta.get("itd_input") == "fractional" else "itd"
     train_ids = meta["training"]["sonicom_train_ids"]
     assert not set(val_ids) & set(train_ids)

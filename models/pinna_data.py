@@ -122,14 +122,19 @@ def _itd_sos(fs):
     return _ITD_SOS[fs]
 
 
+def _lowpassed_envelopes(h, fs):
+    """Hilbert envelopes of the metric's 3 kHz low-passed IRs h[..., N]."""
+    lp = scipy.signal.sosfilt(_itd_sos(fs), h, axis=-1)
+    return np.abs(scipy.signal.hilbert(lp, axis=-1))
+
+
 def itd_seconds(hrir, fs=FS_HZ):
     """ITD (s) of HRIR pairs hrir[..., 2, N]: t_left - t_right, per metrics.md."""
     h = np.asarray(hrir, dtype=np.float64)
     shape = h.shape[:-2]
     h = h.reshape(-1, 2, h.shape[-1])
     n = h.shape[-1]
-    lp = scipy.signal.sosfilt(_itd_sos(fs), h, axis=-1)
-    env = np.abs(scipy.signal.hilbert(lp, axis=-1))
+    env = _lowpassed_envelopes(h, fs)
     # full cross-correlation via FFT: xc[lag] = sum_t envL[t + lag] envR[t]
     nfft = 1 << int(np.ceil(np.log2(2 * n - 1)))
     fl = np.fft.rfft(env[:, 0], nfft)
@@ -138,11 +143,6 @@ def itd_seconds(hrir, fs=FS_HZ):
     xc = np.concatenate([xc[:, nfft - (n - 1):], xc[:, :n]], axis=1)  # lags -(n-1)..n-1
     lag = np.argmax(xc, axis=1) - (n - 1)
     return (lag / fs).reshape(shape)
-
-
-def _lowpassed_envelopes(h, fs):
-    lp = scipy.signal.sosfilt(_itd_sos(fs), h, axis=-1)
-    return np.abs(scipy.signal.hilbert(lp, axis=-1))
 
 
 def itd_fractional_seconds(hrir, fs=FS_HZ, chunk=4096):
