@@ -73,7 +73,7 @@ P_FREQ_BAND = [8, 8, 10, 14]
 # where few directions are measured.
 K_SHARED = 64
 BAND_EDGES_HZ = [4000.0, 8000.0, 12000.0]
-VERSION = "1.5.1-gp"  # the GP alone; train_upsampler_latent.py adds the latent stage (1.5.1)
+VERSION = "1.5.2-gp"  # the GP alone; train_upsampler_latent.py adds the latent stage (1.5.2)
 HUTUBS_WEIGHT = 0.7  # weight of HUTUBS deviations in the PCA (chosen on the inner split)
 # The head-yaw stage (estimate_yaw's cfg: prior sd of the yaw in degrees, sd of the ITD
 # scale, sd of the ITD offset in us, ITD noise sd in us, largest yaw, step). On sparse
@@ -516,6 +516,8 @@ def main():
                     help="with --hp-from: the same for the ITD's hyperparameters")
     ap.add_argument("--itd-folds", action="store_true",
                     help="with --retune-itd: tune on all training subjects in 4 folds instead of the inner split")
+    ap.add_argument("--mag-folds", action="store_true",
+                    help="with --retune-mag: the same for the magnitudes")
     args = ap.parse_args()
     torch.set_num_threads(1)
     np.random.seed(0)
@@ -546,12 +548,16 @@ def main():
             counts = sorted(P.LAP_LEVELS)
             rows = [np.array([[tab[c][1][k] for k in HP_KEYS] for c in counts]) for tab in (tab_mag, tab_itd)]
             ev = ModelEvaluator(son, model_params(fit_prior, *rows, fit_yaw_cfg), codec)
-            if args.retune_mag:
+            folds = FoldEvaluator(son, hut, train, rows, codec, hw) if args.itd_folds or args.mag_folds else None
+            if args.retune_mag and args.mag_folds:
+                tab_mag = tune(son, folds, train, "mag", args.quick, start={c: tab_mag[c][1] for c in counts})
+                print(f"magnitudes tuned again on the training subjects in 4 folds in {time.time() - t0:.0f} s",
+                      flush=True)
+            elif args.retune_mag:
                 tab_mag = tune(son, ev, inner, "mag", args.quick, start={c: tab_mag[c][1] for c in counts})
                 print(f"magnitudes tuned again in {time.time() - t0:.0f} s", flush=True)
             if args.retune_itd and args.itd_folds:
-                tab_itd = tune(son, FoldEvaluator(son, hut, train, rows, codec, hw), train, "itd", args.quick,
-                               start={c: tab_itd[c][1] for c in counts})
+                tab_itd = tune(son, folds, train, "itd", args.quick, start={c: tab_itd[c][1] for c in counts})
                 print(f"ITDs tuned again on the training subjects in 4 folds in {time.time() - t0:.0f} s", flush=True)
             elif args.retune_itd:
                 tab_itd = tune(son, ev, inner, "itd", args.quick, start={c: tab_itd[c][1] for c in counts})
@@ -613,6 +619,7 @@ def main():
                       inner_tune_itd_err_us={c: tab_itd[c][0] for c in counts},
                       hyperparameters_from=(os.path.basename(args.hp_from)
                                               + (", magnitudes tuned again" if args.retune_mag else "")
+                                              + (" on the training subjects in 4 folds" if args.mag_folds else "")
                                               + (", ITD tuned again" if args.retune_itd else "")
                                               + (" on the training subjects in 4 folds" if args.itd_folds else ""))
                       if args.hp_from else "tuned",

@@ -145,7 +145,7 @@ def main():
     model = torch.jit.script(Upsampler(params, codec))
     model.eval()
     meta = json.loads(meta_text)
-    meta["version"] = "1.5.1"
+    meta["version"] = "1.5.2"
     meta["description"] = (meta["description"] + " Latent stage: the autoencoder's codes interpolated by a GP "
                            "in its latent space, decoded and blended with the GP's dB magnitudes.")
     meta["training"]["latent_stage"] = dict(
