@@ -1,7 +1,7 @@
 """Add the level stage to the upsampler (models/upsampler.pt), without training the GP or
 the latent stage again.
 
-    /usr/bin/python3 models/train_upsampler_level.py [ARCHIVE] [OUT]
+    /usr/bin/python3 models/train_upsampler_level.py [--folds] [ARCHIVE] [OUT]
 
 The ILD metric is the difference of the two ears' broadband levels. The GP predicts dB
 magnitudes bin by bin, and a broadband level computed from them (by Parseval) inherits
@@ -25,10 +25,12 @@ Chosen on training subjects only (validation subjects are scored, never chosen o
     (a grid), on the inner split's tuning subjects (every 4th SONICOM training subject)
     with the GP's prior, its yaw stage's spreads, the latent stage's mean code field and the
     level fields all made without them: the setting with the lowest ILD error among those
-    whose LSD is at most the stage-less model's (weight 0) plus LSD_SLACK_DB;
+    whose LSD is at most the stage-less model's (weight 0) plus LSD_SLACK_DB. With --folds
+    (since v1.5.3), on all 28 training subjects in the 4 folds of train_upsampler_shared.py
+    instead, each fold's module and level fields made without its 7 subjects;
  3. the archive is written with the level fields of all training subjects.
 Then prints the archive's LSD and ILD error on the 8 validation subjects with and without
-the stage (measured directions excluded). About 5 min.
+the stage (measured directions excluded). About 5 min (--folds: about 15).
 """
 import itertools
 import json
@@ -75,14 +77,20 @@ def level_prior(son_coefs, hut_coefs):
     return mean, vt[:K_LVL].reshape(K_LVL, -1, 2), sv[:K_LVL] ** 2 / len(rows)
 
 
-def shifted(db, meas_levels, S, head_unit, prior, cos, hp):
-    """What the module's _level_shift does to db [M, 2, bins] on the grid (head_unit: the
-    grid in the subject's head frame; hp: HP_COLUMNS)."""
-    alpha, const, ell, nugget, weight = hp
+def level_fields(head_unit, prior):
+    """The prior's mean [M, 2] and components [K, M, 2] on the grid in a head's frame, and
+    their variances."""
     mean, basis, lam = prior
     Y = SH.sh_matrix(head_unit, LVL_ORDER)
-    mu = Y @ mean  # [M, 2]
-    B = np.einsum("mc,kce->kme", Y, basis)  # [K, M, 2]
+    return Y @ mean, np.einsum("mc,kce->kme", Y, basis), lam
+
+
+def shifted(db, meas_levels, S, head_unit, prior, cos, hp, fields=None):
+    """What the module's _level_shift does to db [M, 2, bins] on the grid (head_unit: the
+    grid in the subject's head frame; hp: HP_COLUMNS; fields: level_fields(head_unit,
+    prior), when already made)."""
+    alpha, const, ell, nugget, weight = hp
+    mu, B, lam = fields or level_fields(head_unit, prior)
     Ki = np.linalg.inv(const + np.exp((cos[np.ix_(S, S)] - 1.0) / ell ** 2) + nugget * np.eye(len(S)))
     r = meas_levels - mu[S]
     Bs = B[:, S, :]
@@ -113,7 +121,8 @@ def scores(son, subjects, S, ests):
 def main():
     torch.set_num_threads(1)
     t0 = time.time()
-    out, params, codec, meta_text = archive_from_args(sys.argv)
+    folds = "--folds" in sys.argv
+    out, params, codec, meta_text = archive_from_args([a for a in sys.argv if a != "--folds"])
     for k in ("lvl_order", "lvl_mean", "lvl_basis", "lvl_lam", "lvl_hp"):
         params.pop(k, None)
     son, hut, val_ids, train, val, tune, fit, db, mdb = TU.stage_inputs()
@@ -129,46 +138,64 @@ def main():
     def aligned(prior_subjects):
         return TU.aligned_sh_coefs(son, hut, prior_subjects, f"sh_aligned_{len(prior_subjects)}.npz")
 
-    # the module as trained without the tuning subjects (GP prior, yaw spreads, latent field)
-    ys, yh = aligned(fit)[4:]
-    prior, yaw_cfg = TU.prior_for(son, hut, fit)
-    fit_params = TU.model_params(prior, params["mag_hp"], params["itd_hp"], yaw_cfg, params.get("mag_shared_hp"))
     with torch.no_grad():
         enc = lambda x: codec.encode(torch.tensor(np.ascontiguousarray(x, dtype=np.float32).reshape(-1, P.BINS)))
         codes = np.concatenate([enc(db).numpy(), enc(mdb).numpy()]).astype(np.float64).reshape(2 * ns, M, -1)
-    fit_params.update(lat_order=params["lat_order"], lat_hp=params["lat_hp"],
-                      lat_mean=LatentField(codec, unit, codes, with_mirror(fit), ys).coef)
-    if "lat_band_w" in params:
-        fit_params.update(lat_band_w=params["lat_band_w"])
-    fit_model = Upsampler(fit_params, codec)
-    prior_fit = level_prior(level_coefs(levels, ys, unit)[with_mirror(fit)], level_coefs(hut_levels, yh, hut["unit"]))
+
+    def held_out(held, prior_subjects, cache_name):
+        """(held, the module as trained without them (GP prior, yaw spreads, latent field),
+        the level fields' prior without them)."""
+        ys, yh = TU.aligned_sh_coefs(son, hut, prior_subjects, cache_name)[4:]
+        prior, yaw_cfg = TU.prior_for(son, hut, prior_subjects, cache_name=cache_name)
+        fit_params = TU.model_params(prior, params["mag_hp"], params["itd_hp"], yaw_cfg, params.get("mag_shared_hp"))
+        fit_params.update(lat_order=params["lat_order"], lat_hp=params["lat_hp"],
+                          lat_mean=LatentField(codec, unit, codes, with_mirror(prior_subjects), ys).coef)
+        if "lat_band_w" in params:
+            fit_params.update(lat_band_w=params["lat_band_w"])
+        return held, Upsampler(fit_params, codec), fit_params, level_prior(
+            level_coefs(levels, ys, unit)[with_mirror(prior_subjects)], level_coefs(hut_levels, yh, hut["unit"]))
+
+    if folds:
+        sets = [held_out(train[f::4], np.array([i for i in train if i not in train[f::4]]), f"sh_aligned_fold{f}.npz")
+                for f in range(4)]
+    else:
+        sets = [held_out(tune, fit, f"sh_aligned_{len(fit)}.npz")]
+    tuned_on = np.concatenate([h for h, _, _, _ in sets])
+
+    def pooled(per_set):
+        """The mean over every held-out subject of per-set (LSD, ILD error) means."""
+        n = np.array([len(h) for h, _, _, _ in sets], float)
+        return tuple(np.asarray(per_set).T @ n / n.sum())
 
     counts = sorted(P.LAP_LEVELS)
     table = {}
     for level in P.LAP_LEVELS:
         S = P.lap_subset(son["az"], son["el"], level)
-        runs = [run(fit_model, son, s, S) for s in tune]
-        base = scores(son, tune, S, [r[0] for r in runs])
+        runs = [[run(m, son, s, S) for s in h] for h, m, _, _ in sets]
+        fields = [[level_fields(TU.head_frame(unit, y), pr) for _, y in r] for r, (_, _, _, pr) in zip(runs, sets)]
+        base = pooled([scores(son, h, S, [x[0] for x in r]) for r, (h, _, _, _) in zip(runs, sets)])
         res = {}
         for hp in itertools.product(ALPHA, CONST, ELL, NUGGET, WEIGHTS):
-            ests = [shifted(d, levels[s][S], S, TU.head_frame(unit, y), prior_fit, cos, hp)
-                    for s, (d, y) in zip(tune, runs)]
-            res[hp] = scores(son, tune, S, ests)
+            res[hp] = pooled([scores(son, h, S, [shifted(d, levels[s][S], S, None, pr, cos, hp, fl)
+                                                  for s, (d, _), fl in zip(h, r, fs)])
+                              for r, fs, (h, _, _, pr) in zip(runs, fields, sets)])
         ok = {hp: v for hp, v in res.items() if v[0] <= base[0] + LSD_SLACK_DB}
         hp = min(ok, key=lambda h: ok[h][1]) if ok else (1.0, 1.0, 0.3, 0.1, 0.0)
         table[level] = hp
         got = res.get(hp, base)
-        print(f"level {level}: {hp} -> LSD {got[0]:.4f} dB, ILD error {got[1]:.4f} dB on the tuning subjects "
+        print(f"level {level}: {hp} -> LSD {got[0]:.4f} dB, ILD error {got[1]:.4f} dB on the {len(tuned_on)} "
+              f"tuning subjects "
               f"(without the stage {base[0]:.4f}, {base[1]:.4f})", flush=True)
-    # the emulation above against the module itself (first tuning subject, every level)
+    # the emulation above against the module itself (the first set's first subject, every level)
+    held, fit_model, fit_params, prior_fit = sets[0]
     check = Upsampler(dict(fit_params, lvl_order=LVL_ORDER, lvl_mean=prior_fit[0], lvl_basis=prior_fit[1],
                            lvl_lam=prior_fit[2], lvl_hp=np.array([list(table[c]) for c in counts])), codec)
     worst = 0.0
     for level in P.LAP_LEVELS:
         S = P.lap_subset(son["az"], son["el"], level)
-        d, y = run(fit_model, son, tune[0], S)
-        emulated = shifted(d, levels[tune[0]][S], S, TU.head_frame(unit, y), prior_fit, cos, table[level])
-        worst = max(worst, float(np.abs(run(check, son, tune[0], S)[0] - emulated).max()))
+        d, y = run(fit_model, son, held[0], S)
+        emulated = shifted(d, levels[held[0]][S], S, TU.head_frame(unit, y), prior_fit, cos, table[level])
+        worst = max(worst, float(np.abs(run(check, son, held[0], S)[0] - emulated).max()))
     print(f"module against the tuning's emulation: largest difference {worst:.2e} dB", flush=True)
     if worst > 1e-2:
         raise SystemExit("the tuning's emulation does not match the module")
@@ -181,12 +208,13 @@ def main():
     model = torch.jit.script(Upsampler(params, codec))
     model.eval()
     meta = json.loads(meta_text)
-    meta["version"] = "1.5.2"
+    meta["version"] = "1.5.3"
     meta["description"] = (meta["description"].split(" Level stage:")[0] + " Level stage: each ear's broadband level "
                            "interpolated by its own GP, the spectra moved towards it.")
     meta["training"]["level_stage"] = dict(
         lvl_order=LVL_ORDER, components=K_LVL, hp_counts=counts, lvl_hp_columns=HP_COLUMNS,
-        lvl_hp=params["lvl_hp"].tolist(), tuned_on_sonicom_ids=[int(i) for i in son["ids"][tune]])
+        lvl_hp=params["lvl_hp"].tolist(), tuned_on_sonicom_ids=sorted(int(i) for i in son["ids"][tuned_on]),
+        tuned_in_folds=folds)
     TU.save_archive(model, meta, out, son, val_ids, t0)
 
     print("validation (8 SONICOM subjects, measured directions excluded), the archive with and without the stage:")
