@@ -36,10 +36,8 @@ def main():
     unit = torch.tensor(son["unit"], dtype=torch.float32)
     inputs = {"sub-sample": son["itd_frac"], "whole samples": np.rint(son["itd_frac"] * P.FS_HZ) / P.FS_HZ}
     err = {c: {k: [] for k in inputs} for c in P.LAP_LEVELS}
-    for f in range(4):
-        held = train[f::4]
-        fit = np.array([i for i in train if i not in held])
-        model = TU.gp_alone(params, codec, *TU.prior_for(son, hut, fit, cache_name=f"sh_aligned_fold{f}.npz"))
+    for held, fit, cache_name in TU.training_folds(train):
+        model = TU.gp_alone(params, codec, *TU.prior_for(son, hut, fit, cache_name=cache_name))
         for c in P.LAP_LEVELS:
             S = P.lap_subset(son["az"], son["el"], c)
             mask = np.ones(M, bool)

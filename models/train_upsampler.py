@@ -426,6 +426,16 @@ class ModelEvaluator:
         return db.numpy().astype(np.float64), itd.numpy().astype(np.float64) * 1e6
 
 
+def training_folds(train):
+    """The 4 folds of the training subjects that the stages tune on: (held, fit,
+    cache_name) per fold, every 4th training subject held out (fold 3 holds the inner
+    split's tuning subjects), the others fitted, and the name under which prior_for caches
+    the fold's alignment."""
+    for f in range(4):
+        held = train[f::4]
+        yield held, np.array([i for i in train if i not in held]), f"sh_aligned_fold{f}.npz"
+
+
 class FoldEvaluator:
     """ModelEvaluator over the training subjects in the 4 folds of train_upsampler_shared.py
     (every 4th training subject held out, the prior, its yaw spreads and its alignment made
@@ -433,10 +443,8 @@ class FoldEvaluator:
 
     def __init__(self, son, hut, train, rows, codec, hw=HUTUBS_WEIGHT):
         self.by_subject = {}
-        for f in range(4):
-            held = train[f::4]
-            fit = np.array([i for i in train if i not in held])
-            prior, yaw_cfg = prior_for(son, hut, fit, hw, cache_name=f"sh_aligned_fold{f}.npz")
+        for held, fit, cache_name in training_folds(train):
+            prior, yaw_cfg = prior_for(son, hut, fit, hw, cache_name=cache_name)
             ev = ModelEvaluator(son, model_params(prior, *rows, yaw_cfg), codec)
             self.by_subject.update({int(s): ev for s in held})
 
@@ -548,15 +556,16 @@ def main():
             counts = sorted(P.LAP_LEVELS)
             rows = [np.array([[tab[c][1][k] for k in HP_KEYS] for c in counts]) for tab in (tab_mag, tab_itd)]
             ev = ModelEvaluator(son, model_params(fit_prior, *rows, fit_yaw_cfg), codec)
-            folds = FoldEvaluator(son, hut, train, rows, codec, hw) if args.itd_folds or args.mag_folds else None
-            if args.retune_mag and args.mag_folds:
+            mag_folds, itd_folds = args.retune_mag and args.mag_folds, args.retune_itd and args.itd_folds
+            folds = FoldEvaluator(son, hut, train, rows, codec, hw) if mag_folds or itd_folds else None
+            if mag_folds:
                 tab_mag = tune(son, folds, train, "mag", args.quick, start={c: tab_mag[c][1] for c in counts})
                 print(f"magnitudes tuned again on the training subjects in 4 folds in {time.time() - t0:.0f} s",
                       flush=True)
             elif args.retune_mag:
                 tab_mag = tune(son, ev, inner, "mag", args.quick, start={c: tab_mag[c][1] for c in counts})
                 print(f"magnitudes tuned again in {time.time() - t0:.0f} s", flush=True)
-            if args.retune_itd and args.itd_folds:
+            if itd_folds:
                 tab_itd = tune(son, folds, train, "itd", args.quick, start={c: tab_itd[c][1] for c in counts})
                 print(f"ITDs tuned again on the training subjects in 4 folds in {time.time() - t0:.0f} s", flush=True)
             elif args.retune_itd:
@@ -619,9 +628,9 @@ def main():
                       inner_tune_itd_err_us={c: tab_itd[c][0] for c in counts},
                       hyperparameters_from=(os.path.basename(args.hp_from)
                                               + (", magnitudes tuned again" if args.retune_mag else "")
-                                              + (" on the training subjects in 4 folds" if args.mag_folds else "")
+                                              + (" on the training subjects in 4 folds" if args.retune_mag and args.mag_folds else "")
                                               + (", ITD tuned again" if args.retune_itd else "")
-                                              + (" on the training subjects in 4 folds" if args.itd_folds else ""))
+                                              + (" on the training subjects in 4 folds" if args.retune_itd and args.itd_folds else ""))
                       if args.hp_from else "tuned",
                       head_yaw=dict(cfg=yaw_cfg, fit_cfg=YAW_FIT_CFG, align_rounds=ALIGN_ROUNDS,
                                     sonicom_train_yaw_deg={int(son["ids"][i]): round(float(son_yaws[i]), 2)

@@ -30,7 +30,7 @@ Chosen on training subjects only (validation subjects are scored, never chosen o
     instead, each fold's module and level fields made without its 7 subjects;
  3. the archive is written with the level fields of all training subjects.
 Then prints the archive's LSD and ILD error on the 8 validation subjects with and without
-the stage (measured directions excluded). About 5 min (--folds: about 15).
+the stage (measured directions excluded). About 5 min (--folds: about 8).
 """
 import itertools
 import json
@@ -156,8 +156,7 @@ def main():
             level_coefs(levels, ys, unit)[with_mirror(prior_subjects)], level_coefs(hut_levels, yh, hut["unit"]))
 
     if folds:
-        sets = [held_out(train[f::4], np.array([i for i in train if i not in train[f::4]]), f"sh_aligned_fold{f}.npz")
-                for f in range(4)]
+        sets = [held_out(*fold) for fold in TU.training_folds(train)]
     else:
         sets = [held_out(tune, fit, f"sh_aligned_{len(fit)}.npz")]
     tuned_on = np.concatenate([h for h, _, _, _ in sets])

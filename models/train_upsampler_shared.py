@@ -42,10 +42,8 @@ def main():
     base = np.array(json.loads(meta_text)["training"]["mag_hp"], dtype=np.float64)
     # lsd[level][(factor, scale)] = LSD of each held-out subject
     lsd = {c: {(a, g): [] for a in ALPHA_FACTORS for g in SHARED_SCALES} for c in counts}
-    for f in range(4):
-        held = train[f::4]
-        fit = np.array([i for i in train if i not in held])
-        prior, yaw_cfg = TU.prior_for(son, hut, fit, cache_name=f"sh_aligned_fold{f}.npz")
+    for f, (held, fit, cache_name) in enumerate(TU.training_folds(train)):
+        prior, yaw_cfg = TU.prior_for(son, hut, fit, cache_name=cache_name)
         for a in ALPHA_FACTORS:
             for g in SHARED_SCALES:
                 hp = base.copy()
