@@ -261,11 +261,13 @@ def gp_alone(params, codec, prior, yaw_cfg):
     return Upsampler(p, codec).eval()
 
 
-def gp_db(params, codec, son, hut, prior_subjects, subjects, S):
+def gp_db(params, codec, son, hut, prior_subjects, subjects, S, cache_name=None):
     """The archive's GP alone (gp_alone: in the head's frame, with its shared components)
-    with a prior made from prior_subjects: each subject's dB [M, 2, bins] at every SONICOM
-    direction, from its measurements at the directions S."""
-    return estimate_db(gp_alone(params, codec, *prior_for(son, hut, prior_subjects)), son, subjects, S)
+    with a prior made from prior_subjects (its alignment cached as in prior_for): each
+    subject's dB [M, 2, bins] at every SONICOM direction, from its measurements at the
+    directions S."""
+    prior = prior_for(son, hut, prior_subjects, cache_name=cache_name)
+    return estimate_db(gp_alone(params, codec, *prior), son, subjects, S)
 
 
 def estimate_db(model, son, subjects, S):

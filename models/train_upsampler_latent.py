@@ -1,6 +1,6 @@
 """Add the latent stage to the upsampler (models/upsampler.pt), without training the GP again.
 
-    /usr/bin/python3 models/train_upsampler_latent.py [ARCHIVE] [OUT]
+    /usr/bin/python3 models/train_upsampler_latent.py [--folds] [ARCHIVE] [OUT]
 
 The latent stage is the issue's "autoencoder with the GP in latent space": every measured
 spectrum is encoded by the autoencoder (autoencoder.pt: PCA + MLPs, trained on HUTUBS +
@@ -16,13 +16,15 @@ Chosen on training subjects only (validation subjects are scored, never chosen o
     train_upsampler.aligned_sh_coefs), the fits averaged;
  2. per LAP level, the latent GP's const, length and nugget (a grid) and then the blend
     weight w, by the LSD on the inner split's tuning subjects (every 4th SONICOM training
-    subject), with the mean code field and the SH GP's prior made without them;
+    subject), with the mean code field and the SH GP's prior made without them; with
+    --folds (since v1.5.4) on all 28 training subjects in the 4 folds of
+    train_upsampler.training_folds, each fold's mean code field and prior made without it;
  3. the archive is written with the mean code field of all training subjects.
 Prints the side-by-side LSD of the GP, the latent GP and the blend on the 8 validation
 subjects (measured directions excluded), as in models/upsampler.md. That table runs the
 GP on the grid without the head-yaw stage (as the tuning above does; the tuning subjects
 sit within 3.4 degrees of straight); evaluate_upsampler.py scores the archive itself.
-1 - 3 min (aligning the inner split's subjects the first time).
+1 - 3 min (aligning the inner split's subjects the first time); --folds: about 4 times that.
 """
 import itertools
 import json
@@ -87,7 +89,8 @@ def lsd(truth, est, mask):
 def main():
     torch.set_num_threads(1)
     t0 = time.time()
-    out, params, codec, meta_text = archive_from_args(sys.argv)
+    folds = "--folds" in sys.argv
+    out, params, codec, meta_text = archive_from_args([a for a in sys.argv if a != "--folds"])
     son, hut, val_ids, train, val, tune, fit, db, mdb = TU.stage_inputs()
     ns, M = len(son["ids"]), len(son["az"])
     with torch.no_grad():
@@ -104,12 +107,24 @@ def main():
     def aligned(prior_subjects):
         return TU.aligned_sh_coefs(son, hut, prior_subjects, f"sh_aligned_{len(prior_subjects)}.npz")
 
-    def gp_estimates(prior_subjects, subjects, level):
+    def gp_estimates(prior_subjects, subjects, level, cache_name=None):
         # the archive's GP with a prior made from prior_subjects (since v1.4.0;
         # GridEvaluator's GP before)
-        return TU.gp_db(params, codec, son, hut, prior_subjects, subjects, P.lap_subset(son["az"], son["el"], level))
+        return TU.gp_db(params, codec, son, hut, prior_subjects, subjects, P.lap_subset(son["az"], son["el"], level),
+                        cache_name)
 
-    field_fit = LatentField(codec, son["unit"], both, with_mirror(fit), aligned(fit)[4])
+    def held_out(held, prior_subjects, cache_name):
+        """(held, their GP's prior subjects, its alignment's cache name, the latent field
+        made without them)."""
+        ys = TU.aligned_sh_coefs(son, hut, prior_subjects, cache_name)[4]
+        return held, prior_subjects, cache_name, LatentField(codec, son["unit"], both, with_mirror(prior_subjects), ys)
+
+    if folds:
+        sets = [held_out(*fold) for fold in TU.training_folds(train)]
+    else:
+        sets = [held_out(tune, fit, f"sh_aligned_{len(fit)}.npz")]
+    # every tuning subject with the latent field made without it
+    tuned = [(s, field) for held, _, _, field in sets for s in held]
     table = {}
     for level in P.LAP_LEVELS:
         S = P.lap_subset(son["az"], son["el"], level)
@@ -117,24 +132,25 @@ def main():
         mask[S] = False
         latent_lsd = {}
         for hp in itertools.product(CONST, ELL, NUGGET):
-            latent_lsd[hp] = np.mean([lsd(db[s], field_fit.predict(codes[s], S, *hp), mask) for s in tune])
+            latent_lsd[hp] = np.mean([lsd(db[s], f.predict(codes[s], S, *hp), mask) for s, f in tuned])
         hp = min(latent_lsd, key=latent_lsd.get)
-        gp = gp_estimates(fit, tune, level)
-        lat = [level_matched(x, g) for x, g in zip([field_fit.predict(codes[s], S, *hp) for s in tune], gp)]
-        blend = {w: np.mean([lsd(db[s], (1 - w) * g + w * x, mask) for s, g, x in zip(tune, gp, lat)])
+        gp = [g for held, prior_subjects, cache_name, _ in sets
+              for g in gp_estimates(prior_subjects, held, level, cache_name)]
+        lat = [level_matched(f.predict(codes[s], S, *hp), g) for (s, f), g in zip(tuned, gp)]
+        blend = {w: np.mean([lsd(db[s], (1 - w) * g + w * x, mask) for (s, _), g, x in zip(tuned, gp, lat)])
                  for w in WEIGHTS}
         w = min(blend, key=blend.get)
         band = np.asarray(params["mag_chan_band"]).reshape(2, -1)[0]
 
         def band_lsd(weights):
             wv = np.asarray(weights)[band]
-            return np.mean([lsd(db[s], (1 - wv) * g + wv * x, mask) for s, g, x in zip(tune, gp, lat)])
+            return np.mean([lsd(db[s], (1 - wv) * g + wv * x, mask) for (s, _), g, x in zip(tuned, gp, lat)])
         wb = [w] * (int(band.max()) + 1)
         for _ in range(BAND_ROUNDS):
             for b in range(len(wb)):
                 wb[b] = min(BAND_WEIGHTS, key=lambda v: band_lsd(wb[:b] + [v] + wb[b + 1:]))
         table[level] = (hp, w, wb)
-        print(f"level {level}: latent GP {hp} -> {latent_lsd[hp]:.4f} dB on the tuning subjects; "
+        print(f"level {level}: latent GP {hp} -> {latent_lsd[hp]:.4f} dB on the {len(tuned)} tuning subjects; "
               f"blend weight {w} -> {blend[w]:.4f} (GP alone {blend[0.0]:.4f}); per band {wb} -> "
               f"{band_lsd(wb):.4f}", flush=True)
 
@@ -145,13 +161,13 @@ def main():
     model = torch.jit.script(Upsampler(params, codec))
     model.eval()
     meta = json.loads(meta_text)
-    meta["version"] = "1.5.2"
+    meta["version"] = "1.5.4"
     meta["description"] = (meta["description"] + " Latent stage: the autoencoder's codes interpolated by a GP "
                            "in its latent space, decoded and blended with the GP's dB magnitudes.")
     meta["training"]["latent_stage"] = dict(
         lat_order=LAT_ORDER, hp_counts=counts, lat_hp_columns=["const", "ell", "nugget", "weight"],
         lat_hp=params["lat_hp"].tolist(), band_weights=params["lat_band_w"].tolist(),
-        tuned_on_sonicom_ids=[int(i) for i in son["ids"][tune]])
+        tuned_on_sonicom_ids=sorted(int(son["ids"][s]) for s, _ in tuned), tuned_in_folds=folds)
     TU.save_archive(model, meta, out, son, val_ids, t0)
 
     print("validation (8 SONICOM subjects, measured directions excluded), LSD dB:")

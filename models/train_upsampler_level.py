@@ -207,7 +207,7 @@ def main():
     model = torch.jit.script(Upsampler(params, codec))
     model.eval()
     meta = json.loads(meta_text)
-    meta["version"] = "1.5.3"
+    meta["version"] = "1.5.4"
     meta["description"] = (meta["description"].split(" Level stage:")[0] + " Level stage: each ear's broadband level "
                            "interpolated by its own GP, the spectra moved towards it.")
     meta["training"]["level_stage"] = dict(
