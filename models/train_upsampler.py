@@ -73,8 +73,11 @@ P_FREQ_BAND = [8, 8, 10, 14]
 # where few directions are measured.
 K_SHARED = 64
 BAND_EDGES_HZ = [4000.0, 8000.0, 12000.0]
-VERSION = "1.5.2-gp"  # the GP alone; train_upsampler_latent.py adds the latent stage (1.5.2)
+VERSION = "1.5.2-gp"  # the GP alone; train_upsampler_latent.py adds the latent stage (1.5.4)
 HUTUBS_WEIGHT = 0.7  # weight of HUTUBS deviations in the PCA (chosen on the inner split)
+# the same in the ITD's PCA (experiment_hutubs_weight.py --itd; none was better on the 28
+# training subjects in folds and worse on a validation subject's tail: models/upsampler.md)
+HUTUBS_ITD_WEIGHT = 0.7
 # The head-yaw stage (estimate_yaw's cfg: prior sd of the yaw in degrees, sd of the ITD
 # scale, sd of the ITD offset in us, ITD noise sd in us, largest yaw, step). On sparse
 # measurements the model uses YAW_SD_DEG (heads turned by up to 10 - 15 degrees; checked
@@ -234,8 +237,9 @@ def yaw_nuisance(son, hut, subjects, sitd, son_yaws, hut_yaws):
     return [float(np.hypot(np.std(scale), between)), float(np.std(offset)), float(np.std(resid))]
 
 
-def prior_for(son, hut, idx, hw=HUTUBS_WEIGHT, cache_name=None):
-    """The prior of the SONICOM subjects idx (and HUTUBS), and the yaw stage's cfg. The
+def prior_for(son, hut, idx, hw=HUTUBS_WEIGHT, cache_name=None, hw_itd=HUTUBS_ITD_WEIGHT):
+    """The prior of the SONICOM subjects idx (and HUTUBS, its deviations weighted by hw in
+    the magnitudes' components and by hw_itd in the ITD's), and the yaw stage's cfg. The
     alignment is cached under cache_name (default: by the number of subjects; sets of the
     same size that take turns, such as folds, need names of their own)."""
     ns = len(son["ids"])
@@ -243,7 +247,7 @@ def prior_for(son, hut, idx, hw=HUTUBS_WEIGHT, cache_name=None):
     smag, sitd, hmag, hitd, ys, yh = aligned_sh_coefs(son, hut, idx, cache_name or f"sh_aligned_{len(idx)}.npz")
     yaw_cfg = [YAW_SD_DEG] + yaw_nuisance(son, hut, idx, sitd, ys, yh) + YAW_SEARCH
     db_grid = son["db"].reshape(ns, len(son["az"]), -1).astype(np.float64)
-    return build_prior(smag[sel], sitd[sel], hmag, hitd, db_grid[idx], hw), yaw_cfg
+    return build_prior(smag[sel], sitd[sel], hmag, hitd, db_grid[idx], hw, hw_itd), yaw_cfg
 
 
 # the module parameters that prior_for / build_prior make
@@ -288,8 +292,12 @@ def pca(rows, k):
     return vt[:k], s[:k] ** 2 / (len(rows) - 1)
 
 
-def build_prior(son_mag, son_itd, hut_mag, hut_itd, son_db_grid, hutubs_weight):
-    """son_*: training SONICOM subjects incl. mirrors; returns the prior arrays."""
+def build_prior(son_mag, son_itd, hut_mag, hut_itd, son_db_grid, hutubs_weight, hutubs_itd_weight=None):
+    """son_*: training SONICOM subjects incl. mirrors; returns the prior arrays. HUTUBS'
+    deviations are weighted by hutubs_weight in the magnitudes' components and by
+    hutubs_itd_weight (default: the same) in the ITD's."""
+    if hutubs_itd_weight is None:
+        hutubs_itd_weight = hutubs_weight
     C = son_mag.shape[1]
     mag_mean = son_mag.mean(0)
     rows = [son_mag - mag_mean]
@@ -320,8 +328,8 @@ def build_prior(son_mag, son_itd, hut_mag, hut_itd, son_db_grid, hutubs_weight):
         lam[g, len(vt):] = lam_g[-1] * 1e-6  # (fewer subjects than components: unused)
     itd_mean = son_itd.mean(0)
     irows = [son_itd - itd_mean]
-    if hutubs_weight > 0:
-        irows.append(hutubs_weight * (hut_itd - hut_itd.mean(0)))
+    if hutubs_itd_weight > 0:
+        irows.append(hutubs_itd_weight * (hut_itd - hut_itd.mean(0)))
     ivt, ilam = pca(np.concatenate(irows), K_ITD)
     # per-channel variance of the subjects' deviations from the mean on the grid
     chan_var = ((son_db_grid - son_db_grid.mean(0)) ** 2).mean(axis=(0, 1))
@@ -624,7 +632,7 @@ def main():
         output_layout="db[t][ear][bin], ear 0 = left, bin k = k*fs/taps Hz; one-sided spectrum of a 256-tap HRIR",
         training=dict(sonicom_train_ids=[int(i) for i in son["ids"][train]],
                       sonicom_validation_ids=[int(i) for i in val_ids], hutubs_subjects=int(len(hut["ids"])),
-                      hutubs_weight=hw, hp_counts=counts, hp_columns=list(HP_KEYS),
+                      hutubs_weight=hw, hutubs_itd_weight=HUTUBS_ITD_WEIGHT, hp_counts=counts, hp_columns=list(HP_KEYS),
                       mag_hp=mag_hp.tolist(), itd_hp=itd_hp.tolist(),
                       inner_tune_lsd_db={c: tab_mag[c][0] for c in counts},
                       inner_tune_itd_err_us={c: tab_itd[c][0] for c in counts},
