@@ -42,9 +42,9 @@ def main():
     print("|---|" + "---|" * len(P.LAP_LEVELS))
     for hw in weights:
         per_fold = []
+        mag_hw = TU.HUTUBS_WEIGHT if itd_only else hw
         for held, fit, name in TU.training_folds(train):
-            mag_hw, itd_hw = (TU.HUTUBS_WEIGHT, hw) if itd_only else (hw, hw)
-            prior = TU.prior_for(son, hut, fit, mag_hw, cache_name=name, hw_itd=itd_hw)
+            prior = TU.prior_for(son, hut, fit, mag_hw, cache_name=name, hw_itd=hw)
             model = TU.gp_alone(params, codec, *prior)
             per_fold.append(scores(model, son, held, unit))
         # every fold holds 7 subjects: the mean of the folds' means is the mean over the 28

@@ -292,12 +292,11 @@ def pca(rows, k):
     return vt[:k], s[:k] ** 2 / (len(rows) - 1)
 
 
-def build_prior(son_mag, son_itd, hut_mag, hut_itd, son_db_grid, hutubs_weight, hutubs_itd_weight=None):
+def build_prior(son_mag, son_itd, hut_mag, hut_itd, son_db_grid, hutubs_weight,
+                hutubs_itd_weight=HUTUBS_ITD_WEIGHT):
     """son_*: training SONICOM subjects incl. mirrors; returns the prior arrays. HUTUBS'
     deviations are weighted by hutubs_weight in the magnitudes' components and by
-    hutubs_itd_weight (default: the same) in the ITD's."""
-    if hutubs_itd_weight is None:
-        hutubs_itd_weight = hutubs_weight
+    hutubs_itd_weight in the ITD's."""
     C = son_mag.shape[1]
     mag_mean = son_mag.mean(0)
     rows = [son_mag - mag_mean]
