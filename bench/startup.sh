@@ -14,31 +14,19 @@ file=${file:-/usr/share/libmysofa/MIT_KEMAR_normal_pinna.sofa}
 runs=${3:-21}
 command -v mysofa2json >/dev/null || { echo "startup: mysofa2json is needed (apt-get install libmysofa-utils)"; exit 1; }
 
-wall_ms() {  # command... -> wall time in ms of one run, output discarded
-  local t0 t1
-  t0=$(date +%s%N)
-  "$@" >/dev/null 2>&1
-  t1=$(date +%s%N)
-  echo $(((t1 - t0) / 1000))e-3
-}
-median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# shellcheck source=bench/whole_process.sh
+source "$root/bench/whole_process.sh"
 
 echo "$("$pinna" --version | head -n 1), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-echo "$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
+machine_line
 echo "file: $file, $runs alternating runs of each after a warm-up"
 
-wall_ms "$pinna" info "$file" >/dev/null
-wall_ms mysofa2json "$file" >/dev/null
-a=() b=() r=() v=()
-for ((i = 0; i < runs; ++i)); do
-  ta=$(wall_ms "$pinna" info "$file")
-  tb=$(wall_ms mysofa2json "$file")
-  a+=("$ta") b+=("$tb")
-  r+=("$(awk -v x="$ta" -v y="$tb" 'BEGIN {printf "%.4f", x / y}')")
-  v+=("$(wall_ms "$pinna" --version)")
-done
+run_a() { "$pinna" info "$file"; }
+run_b() { mysofa2json "$file"; }
+run_c() { "$pinna" --version; }
+rows=$(alternate "$runs" run_a run_b run_c)
 printf '| command | median wall (ms) |\n|---|---:|\n'
-printf '| pinna info | %.1f |\n' "$(printf '%s\n' "${a[@]}" | median)"
-printf '| mysofa2json | %.1f |\n' "$(printf '%s\n' "${b[@]}" | median)"
-printf '| pinna --version | %.1f |\n' "$(printf '%s\n' "${v[@]}" | median)"
-printf 'pinna info / mysofa2json, median of the per-pair ratios: %.3f\n' "$(printf '%s\n' "${r[@]}" | median)"
+printf '| pinna info | %.1f |\n' "$(column_median 1 <<<"$rows")"
+printf '| mysofa2json | %.1f |\n' "$(column_median 2 <<<"$rows")"
+printf '| pinna --version | %.1f |\n' "$(column_median 4 <<<"$rows")"
+printf 'pinna info / mysofa2json, median of the per-pair ratios: %.3f\n' "$(column_median 3 <<<"$rows")"
