@@ -80,9 +80,7 @@ def run(model_path, render=False, out_json=None):
     res = {m: {} for m in methods}
     timing = {}
     for L in P.LAP_LEVELS:
-        S = P.lap_subset(son["az"], son["el"], L)
-        mask = np.ones(M, bool)
-        mask[S] = False
+        S, mask = P.lap_split(son["az"], son["el"], L)
         nn, _ = P.nearest_index(U, U[S])
         Wb = barycentric_weights(U[S], U)
         acc = {m: [] for m in methods}

@@ -75,7 +75,6 @@ def main():
     train, _ = P.sonicom_split(son["ids"])
     unit = torch.tensor(son["unit"], dtype=torch.float32)
     hut_unit = torch.tensor(hut["unit"], dtype=torch.float32)
-    M = len(son["az"])
     lsd = {c: {s: [] for s in ["GP", "GP scaled"] + shrinks} for c in P.LAP_LEVELS}
 
     def lsd_of(model, S, db, itd, s, mask, k=None):
@@ -94,9 +93,7 @@ def main():
             hut_n = scale_normalised(hut, gp.population(hut_unit)[0].numpy().astype(np.float64))
         scaled = TU.gp_alone(params, codec, *TU.prior_for(son_n, hut_n, fit, cache_name="scale_norm_" + name))
         for c in P.LAP_LEVELS:
-            S = P.lap_subset(son["az"], son["el"], c)
-            mask = np.ones(M, bool)
-            mask[S] = False
+            S, mask = P.lap_split(son["az"], son["el"], c)
             with torch.no_grad():
                 population = scaled.population(unit[S])[0].numpy().astype(np.float64)
                 gp_population = gp.population(unit[S])[0].numpy().astype(np.float64)

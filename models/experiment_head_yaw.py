@@ -51,7 +51,6 @@ def main():
     archive = torch.jit.load(a.archive)
     params, codec = params_of(archive), codec_of(archive)
     son, hut = P.load("sonicom"), P.load("hutubs")
-    M = len(son["az"])
     train, _ = P.sonicom_split(son["ids"])
     tune = train[3::4]
     fit = np.array([i for i in train if i not in tune])
@@ -71,9 +70,7 @@ def main():
         model = torch.jit.script(Upsampler(params, codec))
         rows = {"as measured": [], "turned": [], "mean of both": []}
         for level in P.LAP_LEVELS:
-            S = P.lap_subset(son["az"], son["el"], level)
-            mask = np.ones(M, bool)
-            mask[S] = False
+            S, mask = P.lap_split(son["az"], son["el"], level)
             scores = {t: [] for t in TURNS}
             for s in tune:
                 for t in TURNS:

@@ -31,7 +31,6 @@ def main():
     params = params_of(archive)
     codec = torch.jit.load(os.path.join(HERE, "autoencoder.pt"))
     son, hut = P.load("sonicom"), P.load("hutubs")
-    M = len(son["az"])
     train, _ = P.sonicom_split(son["ids"])
     unit = torch.tensor(son["unit"], dtype=torch.float32)
     inputs = {"sub-sample": son["itd_frac"], "whole samples": np.rint(son["itd_frac"] * P.FS_HZ) / P.FS_HZ}
@@ -39,9 +38,7 @@ def main():
     for held, fit, cache_name in TU.training_folds(train):
         model = TU.gp_alone(params, codec, *TU.prior_for(son, hut, fit, cache_name=cache_name))
         for c in P.LAP_LEVELS:
-            S = P.lap_subset(son["az"], son["el"], c)
-            mask = np.ones(M, bool)
-            mask[S] = False
+            S, mask = P.lap_split(son["az"], son["el"], c)
             for s in held:
                 ref = son["itd"][s].astype(np.float64)
                 for k, itd in inputs.items():

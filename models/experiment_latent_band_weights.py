@@ -55,9 +55,7 @@ def main():
         field = TL.LatentField(codec, son["unit"], both, np.concatenate([prior_subjects, prior_subjects + ns]),
                                aligned[4])
         for level in P.LAP_LEVELS:
-            S = P.lap_subset(son["az"], son["el"], level)
-            mask = np.ones(M, bool)
-            mask[S] = False
+            S, mask = P.lap_split(son["az"], son["el"], level)
             const, ell, nugget, w0 = lat_hp[level]
             gp = TU.gp_db(params, codec, son, hut, prior_subjects, subjects, S)
             lat = [TL.level_matched(field.predict(codes[s], S, const, ell, nugget), g) for s, g in zip(subjects, gp)]

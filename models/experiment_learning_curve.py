@@ -42,12 +42,9 @@ def subsets(train):
 
 def scores(model, son, subjects, unit):
     """Per LAP level, the mean (LSD dB, ITD error us, ILD error dB) over the subjects."""
-    M = len(son["az"])
     out = {}
     for c in P.LAP_LEVELS:
-        S = P.lap_subset(son["az"], son["el"], c)
-        mask = np.ones(M, bool)
-        mask[S] = False
+        S, mask = P.lap_split(son["az"], son["el"], c)
         rows = []
         for s in subjects:
             with torch.no_grad():

@@ -209,6 +209,15 @@ def lsd_db(db_ref, db_est):
     return np.sqrt(np.mean(d * d, axis=-1))
 
 
+def lap_split(az_deg, el_deg, level):
+    """(S, mask): lap_subset's indices and a boolean mask of the grid's other directions,
+    the ones LAP scores (measured directions excluded)."""
+    S = lap_subset(az_deg, el_deg, level)
+    mask = np.ones(len(np.atleast_1d(az_deg)), bool)
+    mask[S] = False
+    return S, mask
+
+
 def score(db_ref, db_est, itd_ref=None, itd_est=None, mask=None):
     """Mean LSD (dB), ITD error (us), ILD error (dB) over directions (optionally masked).
 

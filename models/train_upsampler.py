@@ -479,10 +479,7 @@ def model_params(prior, mag_hp, itd_hp, yaw_cfg, mag_shared_hp=None):
 
 
 def level_score(son, ev, subjects, level, hp, kind):
-    M = len(son["az"])
-    S = P.lap_subset(son["az"], son["el"], level)
-    mask = np.ones(M, bool)
-    mask[S] = False
+    S, mask = P.lap_split(son["az"], son["el"], level)
     out = []
     for s in subjects:
         if kind == "mag":

@@ -127,9 +127,7 @@ def main():
     tuned = [(s, field) for held, _, _, field in sets for s in held]
     table = {}
     for level in P.LAP_LEVELS:
-        S = P.lap_subset(son["az"], son["el"], level)
-        mask = np.ones(M, bool)
-        mask[S] = False
+        S, mask = P.lap_split(son["az"], son["el"], level)
         latent_lsd = {}
         for hp in itertools.product(CONST, ELL, NUGGET):
             latent_lsd[hp] = np.mean([lsd(db[s], f.predict(codes[s], S, *hp), mask) for s, f in tuned])
@@ -173,9 +171,7 @@ def main():
     print("validation (8 SONICOM subjects, measured directions excluded), LSD dB:")
     print("LSD / ILD error (dB) | GP | latent GP | blend, one weight | blend, weight per band (shipped) |")
     for level in P.LAP_LEVELS:
-        S = P.lap_subset(son["az"], son["el"], level)
-        mask = np.ones(M, bool)
-        mask[S] = False
+        S, mask = P.lap_split(son["az"], son["el"], level)
         hp, w, wb = table[level]
         wv = np.asarray(wb)[np.asarray(params["mag_chan_band"]).reshape(2, -1)[0]]
         gp = gp_estimates(train, val, level)

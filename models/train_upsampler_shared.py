@@ -35,7 +35,6 @@ def main():
     t0 = time.time()
     out, params, codec, meta_text = archive_from_args(sys.argv)
     son, hut = P.load("sonicom"), P.load("hutubs")
-    M = len(son["az"])
     train, _ = P.sonicom_split(son["ids"])
     counts = sorted(P.LAP_LEVELS)
     # the hyperparameters as train_upsampler.py wrote them (this script's factors not applied)
@@ -51,9 +50,7 @@ def main():
                 model = TU.gp_alone(dict(params, mag_hp=hp, mag_shared_hp=np.full((len(counts), 1), g)), codec,
                                     prior, yaw_cfg)
                 for c in counts:
-                    S = P.lap_subset(son["az"], son["el"], c)
-                    mask = np.ones(M, bool)
-                    mask[S] = False
+                    S, mask = P.lap_split(son["az"], son["el"], c)
                     for s, est in zip(held, TU.estimate_db(model, son, held, S)):
                         lsd[c][(a, g)].append(P.score(son["db"][s].astype(np.float64)[mask], est[mask])["lsd_db"])
         print(f"fold {f} done ({time.time() - t0:.0f} s)", flush=True)
